@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Security.Claims;
+
+namespace PostalPeak.Accounts;
+
+public static class PostalPeakClaims
+{
+    public const string Carrier = "postalpeak:carrier";
+    public const string Token = "postalpeak:token";
+}
+
+public static class ClaimsExtensions
+{
+    public static int? UserId(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static int? TokenId(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(PostalPeakClaims.Token), CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>The carrier a carrier manager or token is bound to; null for department staff.</summary>
+    public static string? CarrierCode(this ClaimsPrincipal user) => user.FindFirstValue(PostalPeakClaims.Carrier);
+
+    public static bool IsDepartment(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);
+
+    /// <summary>
+    /// Whether the user may see or act for this carrier. Department staff act for every carrier; a carrier
+    /// manager or token only for its own. Every carrier-scoped endpoint asks this one question.
+    /// </summary>
+    public static bool MayActFor(this ClaimsPrincipal user, string carrierCode) =>
+        user.Identity?.IsAuthenticated == true
+        && (user.IsDepartment() || string.Equals(user.CarrierCode(), carrierCode, StringComparison.OrdinalIgnoreCase));
+}

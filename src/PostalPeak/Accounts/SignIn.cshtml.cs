@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Accounts;
+
+[AllowAnonymous]
+public sealed class SignInModel(Users users, IStringLocalizer<Text> text) : PageModel
+{
+    [BindProperty] public string UserName { get; set; } = "";
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public string? Message { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
+        {
+            Message = text["SignIn.Required"];
+            return Page();
+        }
+        var result = await users.SignInAsync(UserName, Password, HttpContext.Connection.RemoteIpAddress?.ToString());
+        switch (result)
+        {
+            case Users.SignInResult.Success success:
+                await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(success.User));
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+            case Users.SignInResult.LockedOut locked:
+                Message = text["SignIn.LockedOut", locked.Until.ToLocalTimeIn("Asia/Ho_Chi_Minh").ToString("HH:mm dd/MM/yyyy", CultureInfo.CurrentCulture)];
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            default:
+                Message = text["SignIn.Failed"];
+                Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Page();
+        }
+    }
+
+    internal static ClaimsPrincipal Principal(UserAccount user)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, user.UserName),
+            new(ClaimTypes.GivenName, user.DisplayName),
+            new(ClaimTypes.Role, user.Role),
+        };
+        if (user.CarrierCode is not null)
+            claims.Add(new Claim(PostalPeakClaims.Carrier, user.CarrierCode));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+}

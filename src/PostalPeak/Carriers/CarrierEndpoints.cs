@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+
+namespace PostalPeak.Carriers;
+
+public static class CarrierEndpoints
+{
+    public sealed record NewCarrier(string Code, string Name, string[]? ContactEmails, string? ContactPhone);
+    public sealed record Contacts(string[] ContactEmails, string? ContactPhone);
+
+    public static WebApplicationBuilder AddCarriers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Carriers>();
+        return builder;
+    }
+
+    public static WebApplication MapCarriers(this WebApplication app)
+    {
+        var carriers = app.MapGroup("/api/v1/carriers").WithTags("Carriers");
+
+        // Department staff see every carrier; a carrier manager or token sees its own only.
+        carriers.MapGet("/", (ClaimsPrincipal user, Carriers store) =>
+            store.ListAsync(user.IsDepartment() ? null : user.CarrierCode() ?? "\0"));
+
+        carriers.MapPost("/", async Task<Created<Carrier>> (NewCarrier body, Carriers store, HttpContext http) =>
+        {
+            var carrier = await store.AddAsync(body.Code, body.Name, body.ContactEmails ?? [], body.ContactPhone, Actor.From(http));
+            return TypedResults.Created($"/api/v1/carriers/{carrier.Code}", carrier);
+        }).RequireAuthorization(Policies.Admin);
+
+        var one = carriers.MapGroup("/{carrierCode}").RequireCarrierAccess();
+        one.MapGet("/", (string carrierCode, Carriers store) => store.GetAsync(carrierCode));
+        one.MapPut("/contacts", (string carrierCode, Contacts body, Carriers store, HttpContext http) =>
+            store.UpdateContactsAsync(carrierCode, body.ContactEmails, body.ContactPhone, Actor.From(http)))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Admin, Roles.CarrierManager));
+        return app;
+    }
+}

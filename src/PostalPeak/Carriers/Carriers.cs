@@ -1,0 +1,89 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Dapper;
+using Npgsql;
+using PostalPeak.Audit;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Carriers;
+
+public sealed record Carrier(int Id, string Code, string Name, string[] ContactEmails, string? ContactPhone, bool Active, DateTime CreatedAt);
+
+/// <summary>The postal carriers the department supervises.</summary>
+public sealed partial class Carriers(NpgsqlDataSource db)
+{
+    public async Task<Carrier> AddAsync(string code, string name, IReadOnlyList<string> contactEmails, string? contactPhone, Actor actor)
+    {
+        code = code.Trim().ToUpperInvariant();
+        if (!CodePattern().IsMatch(code))
+            throw new InputException("invalid_carrier_code", "A carrier code is 2 to 20 letters, digits, '-' or '_', starting with a letter or digit.");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+            throw new InputException("invalid_carrier_name", "A carrier name is 1 to 200 characters.");
+        var emails = CheckEmails(contactEmails);
+
+        const string sql = """
+            insert into carrier (code, name, contact_emails, contact_phone)
+            values (@code, @name, @emails, @contactPhone)
+            on conflict (code) do nothing
+            returning id, code, name, contact_emails, contact_phone, active, created_at
+            """;
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var carrier = await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code, name = name.Trim(), emails, contactPhone }, transaction)
+            ?? throw new InputException("carrier_exists", $"A carrier with code '{code}' exists already.", StatusCodes.Status409Conflict);
+        await AuditLog.WriteAsync(connection, transaction, actor, "carrier.add", "carrier", code, carrier.Id, new { name, emails, contactPhone });
+        await transaction.CommitAsync();
+        return carrier;
+    }
+
+    public async Task<Carrier> UpdateContactsAsync(string code, IReadOnlyList<string> contactEmails, string? contactPhone, Actor actor)
+    {
+        var emails = CheckEmails(contactEmails);
+        const string sql = """
+            update carrier set contact_emails = @emails, contact_phone = @contactPhone
+            where code = @code
+            returning id, code, name, contact_emails, contact_phone, active, created_at
+            """;
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var carrier = await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code, emails, contactPhone }, transaction)
+            ?? throw InputException.NotFound("carrier", code);
+        await AuditLog.WriteAsync(connection, transaction, actor, "carrier.contacts", "carrier", code, carrier.Id, new { emails, contactPhone });
+        await transaction.CommitAsync();
+        return carrier;
+    }
+
+    public async Task<Carrier?> FindAsync(string code)
+    {
+        const string sql = "select id, code, name, contact_emails, contact_phone, active, created_at from carrier where code = @code";
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code = code.ToUpperInvariant() });
+    }
+
+    public async Task<Carrier> GetAsync(string code) => await FindAsync(code) ?? throw InputException.NotFound("carrier", code);
+
+    public async Task<IReadOnlyList<Carrier>> ListAsync(string? onlyCode = null)
+    {
+        const string sql = """
+            select id, code, name, contact_emails, contact_phone, active, created_at from carrier
+            where @onlyCode::text is null or code = @onlyCode
+            order by code
+            """;
+        await using var connection = await db.OpenConnectionAsync();
+        return (await connection.QueryAsync<Carrier>(sql, new { onlyCode })).AsList();
+    }
+
+    private static string[] CheckEmails(IReadOnlyList<string> emails)
+    {
+        var cleaned = emails.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        foreach (var email in cleaned)
+        {
+            if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+                throw new InputException("invalid_email", $"'{email}' is not an e-mail address.");
+        }
+        return cleaned;
+    }
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9_-]{1,19}$")]
+    private static partial Regex CodePattern();
+}

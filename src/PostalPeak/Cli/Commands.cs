@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using PostalPeak.Shell;
+using PostalPeak.Storage;
+
+namespace PostalPeak.Cli;
+
+/// <summary>The commands of the one executable. `serve` is the default; see the README for exit codes.</summary>
+public static class Commands
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("PostalPeak: daily postal reports, indicators and alerts through the Tết peak.");
+        var serve = ServeCommand.Create();
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(CarrierCommands.Create());
+        root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
+        // No command at all means serve.
+        var parse = root.Parse(args.Length == 0 ? ["serve"] : args);
+
+        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var problem in parse.Errors)
+                await error.WriteLineAsync(problem.Message);
+            await error.WriteLineAsync("Run 'PostalPeak --help' (or 'PostalPeak COMMAND --help') for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(invocation);
+        }
+        catch (EmbeddedPostgresException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return ExitCodes.DatabaseUnavailable;
+        }
+        catch (InputException e)
+        {
+            await error.WriteLineAsync($"{e.Message} ({e.Code})");
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Failure;
+        }
+    }
+
+    internal static Option<bool> JsonOption() => new("--json") { Description = "Print the result as JSON." };
+}

@@ -1,0 +1,19 @@
+using Hangfire;
+
+namespace PostalPeak.Jobs;
+
+/// <summary>
+/// The one place where recurring jobs are declared: each feature adds its line to <see cref="Register"/>.
+/// Cron expressions are read in <see cref="JobsOptions.TimeZone"/> (Asia/Ho_Chi_Minh), never in the server's zone.
+/// </summary>
+public static class RecurringJobs
+{
+    public static void Register(IRecurringJobManager jobs, JobsOptions options, IConfiguration configuration)
+    {
+        var local = new RecurringJobOptions { TimeZone = options.Zone() };
+        jobs.AddOrUpdate<DatabaseBackupJob>(DatabaseBackupJob.Id, job => job.RunAsync(CancellationToken.None),
+            configuration["Storage:Backup:Cron"] ?? DatabaseBackupJob.DefaultCron, local);
+    }
+
+    public static TimeZoneInfo Zone(this JobsOptions options) => TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+}

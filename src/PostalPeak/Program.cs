@@ -1,0 +1,34 @@
+using PostalPeak.Accounts;
+using PostalPeak.Carriers;
+using PostalPeak.Cli;
+using PostalPeak.Jobs;
+using PostalPeak.Shell;
+using PostalPeak.Storage;
+using PostalPeak.Units;
+
+// PostgreSQL is run through runuser, /proc and Unix file modes: Linux (and other Unix) only.
+[assembly: System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+
+return await Commands.RunAsync(args, Console.Out, Console.Error);
+
+public partial class Program
+{
+    /// <summary>The web application: one Add and one Map per feature. `serve` runs it; tests build it the same way.</summary>
+    public static WebApplication BuildWebApp(WebApplicationBuilder builder, DatabaseServer database)
+    {
+        builder.AddStorage(database);
+        builder.AddShell();
+        builder.AddAccounts();
+        builder.AddCarriers();
+        builder.AddJobs();
+
+        var app = builder.Build();
+        app.UseShell();
+        app.MapShell();
+        app.MapAccounts();
+        app.MapCarriers();
+        app.MapUnits();
+        app.MapJobs();
+        return app;
+    }
+}

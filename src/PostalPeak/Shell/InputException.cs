@@ -1,0 +1,14 @@
+namespace PostalPeak.Shell;
+
+/// <summary>
+/// A request the user can fix: bad input (400), a missing target (404), a conflict (409). Turned into an RFC 9457
+/// problem (API), a message beside the form (pages) or a message and exit code 65 (commands), never a 500.
+/// </summary>
+public sealed class InputException(string code, string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
+{
+    /// <summary>A stable, documented code clients can rely on; the message may change.</summary>
+    public string Code { get; } = code;
+    public int Status { get; } = status;
+
+    public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound);
+}

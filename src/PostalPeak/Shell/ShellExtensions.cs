@@ -1,0 +1,108 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PostalPeak.Shell;
+
+/// <summary>What every page and endpoint shares: layout, languages, errors as problem details, health, OpenAPI.</summary>
+public static class ShellExtensions
+{
+    public static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
+    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
+
+    public static WebApplicationBuilder AddShell(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLocalization();
+        builder.Services.AddRazorPages(options => options.RootDirectory = "/").AddViewLocalization();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddAntiforgery(options => options.Cookie.Name = "postalpeak.af");
+        builder.Services.AddOpenApi("v1");
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.Configure<RequestLocalizationOptions>(options =>
+        {
+            options.DefaultRequestCulture = new RequestCulture(Vietnamese);
+            options.SupportedCultures = options.SupportedUICultures = [Vietnamese, English];
+            // Vietnamese unless the person chose English (cookie or ?culture=en-US); API clients may also ask with Accept-Language.
+            options.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider(),
+                new CookieRequestCultureProvider(),
+                new CustomRequestCultureProvider(context => context.Request.Path.StartsWithSegments("/api")
+                    ? new AcceptLanguageHeaderRequestCultureProvider().DetermineProviderCultureResult(context)
+                    : Task.FromResult<ProviderCultureResult?>(null)),
+            ];
+        });
+        return builder;
+    }
+
+    public static WebApplication UseShell(this WebApplication app)
+    {
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePages();
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapShell(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
+        app.MapGet("/site.css", () => Results.Text(SiteCss.Value, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+
+        // The language switch in the page header: a form post, so it carries the anti-forgery token like every form.
+        app.MapPost("/culture", ([FromForm] string culture, [FromForm] string? returnUrl, HttpContext context) =>
+        {
+            var chosen = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Vietnamese;
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static readonly Lazy<string> SiteCss = new(() =>
+    {
+        using var stream = typeof(ShellExtensions).Assembly.GetManifestResourceStream("PostalPeak.Shell.site.css")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>API errors become RFC 9457 problems: fixable input as 4xx with a stable code, anything else as a 500 without internals.</summary>
+    private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            if (!context.Request.Path.StartsWithSegments("/api"))
+                return false; // pages show the /error page
+            var (status, title, code) = exception switch
+            {
+                InputException input => (input.Status, exception.Message, input.Code),
+                BadHttpRequestException bad => (bad.StatusCode, "The request could not be read.", "bad_request"),
+                _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server; nothing you sent was lost. Try again, and report it if it persists.", "internal_error"),
+            };
+            if (status >= 500)
+                logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+            context.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = status,
+                    Title = title,
+                    Extensions = { ["code"] = code, ["trace_id"] = context.TraceIdentifier },
+                },
+            });
+        }
+    }
+}
