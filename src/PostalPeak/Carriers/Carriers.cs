@@ -7,7 +7,18 @@ using PostalPeak.Shell;
 
 namespace PostalPeak.Carriers;
 
-public sealed record Carrier(int Id, string Code, string Name, string[] ContactEmails, string? ContactPhone, bool Active, DateTime CreatedAt);
+/// <remarks>Init properties rather than a positional record: Npgsql reports text[] as System.Array, which Dapper
+/// cannot match to a constructor parameter but can assign to a property.</remarks>
+public sealed record Carrier
+{
+    public int Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string[] ContactEmails { get; init; } = [];
+    public string? ContactPhone { get; init; }
+    public bool Active { get; init; }
+    public DateTime CreatedAt { get; init; }
+}
 
 /// <summary>The postal carriers the department supervises.</summary>
 public sealed partial class Carriers(NpgsqlDataSource db)

@@ -11,6 +11,8 @@ internal sealed class CommandContext : IAsyncDisposable
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // Vietnamese names stay readable in a terminal.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private CommandContext(IConfiguration configuration, ILoggerFactory loggers, DatabaseServer database, TextWriter output)

@@ -46,6 +46,14 @@ public static class Commands
         {
             return ExitCodes.Failure;
         }
+#pragma warning disable CA1031 // the last line of defence: a message and an exit code, not a crash dump
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await error.WriteLineAsync($"PostalPeak failed: {e.Message}");
+            await error.WriteLineAsync(e.ToString());
+            return ExitCodes.Failure;
+        }
     }
 
     internal static Option<bool> JsonOption() => new("--json") { Description = "Print the result as JSON." };

@@ -14,6 +14,9 @@ public static class ShellExtensions
     public static WebApplicationBuilder AddShell(this WebApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
+        // Vietnamese letters are written as themselves, not as &#x1EAD; entities.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages(options => options.RootDirectory = "/").AddViewLocalization();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
