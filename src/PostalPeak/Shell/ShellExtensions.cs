@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,7 +18,6 @@ public static class ShellExtensions
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages(options => options.RootDirectory = "/").AddViewLocalization();
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "postalpeak.af");
         builder.Services.AddOpenApi("v1");
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -44,6 +42,7 @@ public static class ShellExtensions
     public static WebApplication UseShell(this WebApplication app)
     {
         app.UseExceptionHandler("/error");
+        app.Use(ApiProblems);
         app.UseStatusCodePages();
         app.UseRequestLocalization();
         app.UseRouting();
@@ -79,33 +78,40 @@ public static class ShellExtensions
         return reader.ReadToEnd();
     });
 
-    /// <summary>API errors become RFC 9457 problems: fixable input as 4xx with a stable code, anything else as a 500 without internals.</summary>
-    private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    /// <summary>
+    /// API errors become RFC 9457 problems: fixable input as a 4xx with a stable code, anything else as a 500
+    /// without internals. Pages keep the friendly /error page.
+    /// </summary>
+    private static async Task ApiProblems(HttpContext context, RequestDelegate next)
     {
-        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        if (!context.Request.Path.StartsWithSegments("/api"))
         {
-            if (!context.Request.Path.StartsWithSegments("/api"))
-                return false; // pages show the /error page
+            await next(context);
+            return;
+        }
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && exception is not OperationCanceledException)
+        {
             var (status, title, code) = exception switch
             {
                 InputException input => (input.Status, exception.Message, input.Code),
-                BadHttpRequestException bad => (bad.StatusCode, "The request could not be read.", "bad_request"),
+                BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message, "bad_request"),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server; nothing you sent was lost. Try again, and report it if it persists.", "internal_error"),
             };
             if (status >= 500)
-                logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
-            context.Response.StatusCode = status;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PostalPeak.Api").LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+            var problem = new ProblemDetails
             {
-                HttpContext = context,
-                Exception = exception,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = status,
-                    Title = title,
-                    Extensions = { ["code"] = code, ["trace_id"] = context.TraceIdentifier },
-                },
-            });
+                Status = status,
+                Title = title,
+                Extensions = { ["code"] = code, ["trace_id"] = context.TraceIdentifier },
+            };
+            context.Response.Clear();
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
         }
     }
 }

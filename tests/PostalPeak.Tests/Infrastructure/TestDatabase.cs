@@ -98,6 +98,12 @@ public static class TestDatabase
             var owner = Path.Combine(directory, "owner.pid");
             if (File.Exists(owner) && int.TryParse(File.ReadAllText(owner), out var pid) && Directory.Exists($"/proc/{pid}"))
                 continue; // a test run still going on
+            var postmaster = Path.Combine(directory, "server", "data", "postmaster.pid");
+            if (!File.Exists(postmaster) || !int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var serverPid) || !Directory.Exists($"/proc/{serverPid}"))
+            {
+                Directory.Delete(directory, recursive: true); // nothing running: just the files
+                continue;
+            }
             try
             {
                 var stale = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = directory, Throwaway = true, Database = "postgres" }, NullLogger.Instance);
