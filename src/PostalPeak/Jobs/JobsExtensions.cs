@@ -17,20 +17,23 @@ public static class JobsExtensions
             .ValidateDataAnnotations()
             .Validate(o => TryZone(o.TimeZone), "Jobs:TimeZone is not a time zone this machine knows (expected e.g. Asia/Ho_Chi_Minh).")
             .ValidateOnStart();
-        builder.Services.AddHangfire((services, configuration) => configuration
+        // The storage and the activator are this application's own, not Hangfire's process-wide statics: a second
+        // application in the same process (the tests run many) must never run or enqueue jobs through the first.
+        builder.Services.AddSingleton<JobStorage>(services => new PostgreSqlStorage(
+            new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>()),
+            new PostgreSqlStorageOptions
+            {
+                SchemaName = Schema,
+                PrepareSchemaIfNecessary = true,
+                // Workers wake on NOTIFY instead of waiting for the next poll: an upload is processed at once.
+                EnableLongPolling = true,
+                QueuePollInterval = TimeSpan.FromSeconds(5),
+            }));
+        builder.Services.AddSingleton<JobActivator>(services => new Hangfire.AspNetCore.AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+        builder.Services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = Schema,
-                    PrepareSchemaIfNecessary = true,
-                    // Workers wake on NOTIFY instead of waiting for the next poll: an upload is processed at once.
-                    EnableLongPolling = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(5),
-                }));
+            .UseRecommendedSerializerSettings());
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (options.RunServer)
             builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);

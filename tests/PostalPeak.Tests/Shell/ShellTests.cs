@@ -1,0 +1,115 @@
+using System.Xml.Linq;
+
+namespace PostalPeak.Tests.Shell;
+
+public sealed class ShellTests
+{
+    [Fact]
+    public async Task HealthzAnswers200WhenTheDatabaseDoes()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = app.Client();
+
+        var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SignInPageIsVietnameseByDefaultAndEnglishOnRequest()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = app.Client();
+
+        var vietnamese = await client.GetStringAsync("/account/sign-in");
+        var token = await TestApp.AntiforgeryTokenAsync(client, "/account/sign-in");
+        var switched = await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["culture"] = "en-US",
+            ["returnUrl"] = "/account/sign-in",
+            ["__RequestVerificationToken"] = token,
+        }));
+        var english = await client.GetStringAsync("/account/sign-in");
+
+        Assert.Contains("<html lang=\"vi\">", vietnamese, StringComparison.Ordinal);
+        Assert.Contains("Mật khẩu", vietnamese, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/account/sign-in", switched.Headers.Location!.OriginalString);
+        Assert.Contains("<html lang=\"en\">", english, StringComparison.Ordinal);
+        Assert.Contains("Password", english, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HomePageFormatsNumbersAndDatesTheVietnameseWay()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("analyst", PostalPeak.Accounts.Roles.Analyst);
+        using var client = await app.SignedInClientAsync("analyst");
+
+        var html = await client.GetStringAsync("/");
+
+        Assert.Matches(@"Hôm nay là \d{2}/\d{2}/\d{4}\.", html);
+        Assert.Contains("Đơn vị hành chính đang áp dụng: 166", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryTextHasAVietnameseAndAnEnglishVersion()
+    {
+        var folder = Path.Combine(Storage.MigrationTests.RepositoryRoot(), "src", "PostalPeak", "Shell");
+        static Dictionary<string, string> Read(string file) => XDocument.Load(file).Root!.Elements("data")
+            .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+
+        var vietnamese = Read(Path.Combine(folder, "Text.resx"));
+        var english = Read(Path.Combine(folder, "Text.en.resx"));
+
+        Assert.Equal(vietnamese.Keys.Order(), english.Keys.Order());
+        Assert.All(vietnamese, pair => Assert.False(string.IsNullOrWhiteSpace(pair.Value), pair.Key));
+        Assert.All(english, pair => Assert.False(string.IsNullOrWhiteSpace(pair.Value), pair.Key));
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentDescribesTheApi()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = app.Client();
+
+        var document = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/openapi.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Contains("/api/v1/carriers", paths);
+        Assert.Contains("/api/v1/carriers/{carrierCode}/tokens", paths);
+        Assert.Contains("/api/v1/me", paths);
+    }
+
+    [Fact]
+    public async Task MalformedJsonGets400ProblemNot500()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", PostalPeak.Accounts.Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin");
+
+        var response = await admin.PostAsync("/api/v1/carriers", new StringContent("{\"code\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task InvalidInputGets400WithAStableCode()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", PostalPeak.Accounts.Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin");
+
+        var badCode = await admin.PostAsJsonAsync("/api/v1/carriers", new { code = "a b", name = "Spaces" });
+        await admin.PostAsJsonAsync("/api/v1/carriers", new { code = "ALPHA", name = "Alpha" });
+        var duplicate = await admin.PostAsJsonAsync("/api/v1/carriers", new { code = "alpha", name = "Alpha again" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, badCode.StatusCode);
+        Assert.Equal("invalid_carrier_code", (await badCode.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Equal("carrier_exists", (await duplicate.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+    }
+}
