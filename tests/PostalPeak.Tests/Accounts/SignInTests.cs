@@ -88,7 +88,7 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task SignOutEndsTheSession()
+    public async Task SignOutLeavesTheCookieWorthless()
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("analyst", Roles.Analyst);
