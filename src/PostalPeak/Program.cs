@@ -1,5 +1,6 @@
 using PostalPeak.Accounts;
 using PostalPeak.Carriers;
+using PostalPeak.Ingestion;
 using PostalPeak.Cli;
 using PostalPeak.Jobs;
 using PostalPeak.Shell;
@@ -20,6 +21,7 @@ public partial class Program
         builder.AddShell();
         builder.AddAccounts();
         builder.AddCarriers();
+        builder.AddIngestion();
         builder.AddJobs();
 
         var app = builder.Build();
@@ -28,6 +30,7 @@ public partial class Program
         app.MapAccounts();
         app.MapCarriers();
         app.MapUnits();
+        app.MapIngestion();
         app.MapJobs();
         return app;
     }

@@ -13,6 +13,13 @@ public static class RecurringJobs
         var local = new RecurringJobOptions { TimeZone = options.Zone() };
         jobs.AddOrUpdate<DatabaseBackupJob>(DatabaseBackupJob.Id, job => job.RunAsync(CancellationToken.None),
             configuration["Storage:Backup:Cron"] ?? DatabaseBackupJob.DefaultCron, local);
+        jobs.AddOrUpdate<Ingestion.ResumeUploadsJob>(Ingestion.ResumeUploadsJob.Id, job => job.RunAsync(CancellationToken.None),
+            Ingestion.ResumeUploadsJob.Cron, local);
+        if (string.IsNullOrWhiteSpace(configuration["Ingestion:DropFolder:Inbox"]))
+            jobs.RemoveIfExists(Ingestion.DropFolderJob.Id);
+        else
+            jobs.AddOrUpdate<Ingestion.DropFolderJob>(Ingestion.DropFolderJob.Id, job => job.RunAsync(CancellationToken.None),
+                configuration["Ingestion:DropFolder:Cron"] ?? "*/5 * * * *", local);
     }
 
     public static TimeZoneInfo Zone(this JobsOptions options) => TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);

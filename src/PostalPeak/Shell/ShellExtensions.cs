@@ -18,7 +18,12 @@ public static class ShellExtensions
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages(options => options.RootDirectory = "/").AddViewLocalization();
         builder.Services.AddProblemDetails();
-        builder.Services.AddAntiforgery(options => options.Cookie.Name = "postalpeak.af");
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "postalpeak.af";
+            // Script on the upload page sends the token in this header.
+            options.HeaderName = "X-CSRF-TOKEN";
+        });
         builder.Services.AddOpenApi("v1");
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
@@ -98,6 +103,8 @@ public static class ShellExtensions
             var (status, title, code) = exception switch
             {
                 InputException input => (input.Status, exception.Message, input.Code),
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge,
+                    "The file is larger than the upload limit. Split it into several files.", "too_large"),
                 BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message, "bad_request"),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server; nothing you sent was lost. Try again, and report it if it persists.", "internal_error"),
             };

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PostalPeak.Audit;
+using PostalPeak.Ingestion;
+using PostalPeak.Jobs;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Cli;
+
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var carrier = new Option<string>("--carrier") { Description = "The carrier the files report for.", Required = true };
+        var json = Commands.JsonOption();
+        var language = new Option<string>("--language") { Description = "Language of the messages: vi (default) or en.", DefaultValueFactory = _ => "vi" };
+        language.AcceptOnlyFromAmong("vi", "en");
+        var files = new Argument<FileInfo[]>("FILE") { Description = "CSV files to ingest, in order.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("ingest", "Store and ingest daily report files for a carrier, printing each result. "
+            + "Exit 0 when every file was accepted (or was a duplicate), 2 when any was rejected.") { carrier, json, language, files };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
+            var ingestion = Options.Create(context.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
+            var jobs = Options.Create(context.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
+            var store = new UploadStore(context.DataSource, ingestion);
+            var processor = new UploadProcessor(context.DataSource, TimeProvider.System, jobs, ingestion, NullLogger<UploadProcessor>.Instance);
+            var lang = parse.GetValue(language)!;
+            var results = new List<object>();
+            var anyRejected = false;
+            foreach (var file in parse.GetValue(files)!)
+            {
+                if (!file.Exists)
+                    throw new InputException("file_not_found", $"No file {file.FullName}.");
+                Upload upload;
+                await using (var content = file.OpenRead())
+                    upload = await store.ReceiveAsync(content, file.Name, "cli", parse.GetValue(carrier)!, Actor.CommandLine(), lang, cancellationToken);
+                // The command waits for the result, so it processes here rather than through the job queue.
+                await processor.ProcessAsync(upload.Id, cancellationToken);
+                upload = (await store.FindAsync(upload.Id))!;
+                var issues = await store.IssuesAsync(upload.Id);
+                anyRejected |= upload.Status == "rejected";
+                if (parse.GetValue(json))
+                {
+                    results.Add(new
+                    {
+                        file = file.FullName, upload,
+                        issues = issues.Select(i => new { i.Line, column = i.ColumnName, i.Severity, i.Code, message = i.Message(lang) }),
+                    });
+                    continue;
+                }
+                await context.Output.WriteLineAsync(upload.Status switch
+                {
+                    "accepted" => $"{file.Name}: accepted as upload {upload.Id}: {upload.RowsTotal} rows, {upload.RowsNew} new, {upload.RowsCorrected} corrected, {upload.RowsUnchanged} unchanged",
+                    "duplicate" => $"{file.Name}: duplicate of upload {upload.DuplicateOf}; nothing written",
+                    _ => $"{file.Name}: rejected (upload {upload.Id}) with {upload.ErrorCount} error(s)",
+                });
+                foreach (var issue in issues)
+                    await context.Output.WriteLineAsync($"  {issue.Severity} line {issue.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {issue.ColumnName} {issue.Code}: {issue.Message(lang)}");
+            }
+            if (parse.GetValue(json))
+                await context.WriteJsonAsync(results);
+            return anyRejected ? ExitCodes.Rejected : ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,29 @@
+using Dapper;
+using Npgsql;
+
+namespace PostalPeak.Ingestion;
+
+/// <summary>The administrative units with their validity, loaded once per upload (a few hundred rows).</summary>
+public sealed class UnitCatalog
+{
+    private readonly Dictionary<string, List<(DateOnly From, DateOnly? To)>> _units;
+
+    private UnitCatalog(Dictionary<string, List<(DateOnly, DateOnly?)>> units) => _units = units;
+
+    public static async Task<UnitCatalog> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction = null)
+    {
+        var rows = await connection.QueryAsync<(string Code, DateOnly ValidFrom, DateOnly? ValidTo)>(
+            "select code, valid_from, valid_to from admin_unit", transaction: transaction);
+        var units = new Dictionary<string, List<(DateOnly, DateOnly?)>>(StringComparer.Ordinal);
+        foreach (var (code, from, to) in rows)
+        {
+            if (!units.TryGetValue(code, out var ranges))
+                units[code] = ranges = [];
+            ranges.Add((from, to));
+        }
+        return new UnitCatalog(units);
+    }
+
+    public bool IsInForce(string code, DateOnly day) =>
+        _units.TryGetValue(code, out var ranges) && ranges.Any(r => r.From <= day && (r.To is null || r.To >= day));
+}

@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using PostalPeak.Jobs;
+
+namespace PostalPeak.Ingestion;
+
+/// <summary>
+/// The job that turns a stored upload into daily reports: detect the encoding, read and check every line,
+/// COPY the rows into a staging table and upsert them, keeping replaced values in history; all in one
+/// transaction, so a file is written whole or not at all. Takes the upload id only and is safe to run
+/// twice: a finished upload is left alone, and a run that died part-way left nothing behind.
+/// </summary>
+public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOptions<JobsOptions> jobs,
+    IOptions<IngestionOptions> options, ILogger<UploadProcessor> logger)
+{
+    private const string Values = "received, delivered, returned, lost, damaged, backlog, complaints_received, complaints_resolved, staff_on_duty, note";
+
+    [AutomaticRetry(Attempts = 5)]
+    public async Task<string> ProcessAsync(long uploadId, CancellationToken cancellationToken)
+    {
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync("update upload set status = 'processing', started_at = now() where id = @uploadId and status = 'queued'",
+                new { uploadId });
+        }
+
+        await using var write = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await write.BeginTransactionAsync(cancellationToken);
+        var upload = await write.QuerySingleOrDefaultAsync<Head>("""
+            select u.status, u.carrier_id, c.code, u.sha256, u.size_bytes
+            from upload u join carrier c on c.id = u.carrier_id where u.id = @uploadId for update of u
+            """, new { uploadId }, transaction);
+        if (upload is null)
+            return "missing";
+        if (upload.Status is not ("queued" or "processing"))
+            return upload.Status;
+        // One carrier's uploads are written one after the other: corrections apply in order, and the same
+        // file sent twice at once is recognised as a duplicate.
+        await write.ExecuteAsync("select pg_advisory_xact_lock(20261128, @CarrierId)", new { upload.CarrierId }, transaction);
+
+        var first = await write.QuerySingleOrDefaultAsync<long?>("""
+            select min(id) from upload
+            where carrier_id = @CarrierId and sha256 = @Sha256 and id < @uploadId and status <> 'duplicate'
+            """, new { upload.CarrierId, upload.Sha256, uploadId }, transaction);
+        if (first is not null)
+        {
+            await Finish(write, transaction, uploadId, "duplicate", first, null, null, null, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return "duplicate";
+        }
+
+        var issues = new IssueCollector();
+        var summary = await ReadAndStageAsync(write, transaction, uploadId, upload.Code, upload.SizeBytes, issues, cancellationToken);
+        if (summary is not null)
+            await FindDuplicateRowsAsync(write, transaction, issues, cancellationToken);
+
+        if (issues.HasErrors)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await using var reject = await write.BeginTransactionAsync(cancellationToken);
+            await Finish(write, reject, uploadId, "rejected", null, summary, issues, null, cancellationToken);
+            await reject.CommitAsync(cancellationToken);
+            logger.LogInformation("Upload {Upload} rejected with {Errors} error(s)", uploadId, issues.ErrorCount);
+            return "rejected";
+        }
+
+        await AddWarningsAsync(write, transaction, upload.CarrierId, issues, cancellationToken);
+        var counts = await WriteRowsAsync(write, transaction, upload.CarrierId, uploadId, cancellationToken);
+        await Finish(write, transaction, uploadId, "accepted", null, summary, issues, counts, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Upload {Upload} accepted: {Rows} rows ({New} new, {Corrected} corrected)", uploadId, summary?.Rows, counts.New, counts.Corrected);
+        return "accepted";
+    }
+
+    private sealed record Head(string Status, int CarrierId, string Code, byte[] Sha256, long SizeBytes);
+
+    private sealed record Staged(int Rows, string Encoding, string Separator);
+
+    private sealed record Counts(int New, int Corrected, int Unchanged);
+
+    private async Task<Staged?> ReadAndStageAsync(NpgsqlConnection write, NpgsqlTransaction transaction, long uploadId, string carrierCode,
+        long size, IssueCollector issues, CancellationToken cancellationToken)
+    {
+        if (size > options.Value.MaxUploadBytes)
+        {
+            issues.Add(Issue.Error(null, null, IssueCodes.TooLarge, ("size", size.ToString(CultureInfo.InvariantCulture)),
+                ("max", options.Value.MaxUploadBytes.ToString(CultureInfo.InvariantCulture))));
+            return null;
+        }
+        var detected = await TextEncodingDetector.DetectAsync(() => OpenContentAsync(uploadId, cancellationToken), cancellationToken);
+        if (!detected.IsText)
+        {
+            issues.Add(Issue.Error(null, null, IssueCodes.NotText, ("reason", detected.NotTextReason == "binary" ? "binary content" : "unknown text encoding")));
+            return null;
+        }
+
+        await write.ExecuteAsync($"""
+            create temp table staging (
+                line integer, unit_code text, report_date date, received bigint, delivered bigint, returned bigint, lost bigint,
+                damaged bigint, backlog bigint, complaints_received bigint, complaints_resolved bigint, staff_on_duty bigint, note text
+            ) on commit drop
+            """, transaction: transaction);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), jobs.Value.Zone()).DateTime);
+        var reader = new ReportFileReader(await UnitCatalog.LoadAsync(write, transaction), carrierCode, today);
+
+        await using var importer = await write.BeginBinaryImportAsync($"copy staging (line, unit_code, report_date, {Values}) from stdin (format binary)", cancellationToken);
+        await using var content = await OpenContentAsync(uploadId, cancellationToken);
+        var summary = await reader.ReadAsync(content, detected.Encoding!, issues, async row =>
+        {
+            // Rows keep going into staging even once the file is bound to be rejected, so that duplicate
+            // lines are reported together with the other errors.
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(row.Line, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(row.UnitCode, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(row.ReportDate, NpgsqlDbType.Date, cancellationToken);
+            await importer.WriteAsync(row.Received, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(row.Delivered, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(importer, row.Returned, cancellationToken);
+            await WriteNullableAsync(importer, row.Lost, cancellationToken);
+            await WriteNullableAsync(importer, row.Damaged, cancellationToken);
+            await WriteNullableAsync(importer, row.Backlog, cancellationToken);
+            await WriteNullableAsync(importer, row.ComplaintsReceived, cancellationToken);
+            await WriteNullableAsync(importer, row.ComplaintsResolved, cancellationToken);
+            await WriteNullableAsync(importer, row.StaffOnDuty, cancellationToken);
+            if (row.Note is null)
+                await importer.WriteNullAsync(cancellationToken);
+            else
+                await importer.WriteAsync(row.Note, NpgsqlDbType.Text, cancellationToken);
+        }, cancellationToken);
+        await importer.CompleteAsync(cancellationToken);
+        return new Staged(summary.Rows, detected.Name, summary.Separator == '\t' ? "tab" : summary.Separator.ToString());
+    }
+
+    private static ValueTask WriteNullableAsync(NpgsqlBinaryImporter importer, long? value, CancellationToken cancellationToken) =>
+        value is { } v ? new ValueTask(importer.WriteAsync(v, NpgsqlDbType.Bigint, cancellationToken)) : new ValueTask(importer.WriteNullAsync(cancellationToken));
+
+    /// <summary>The stored bytes as a stream, on a connection of their own (the writing one is busy copying).</summary>
+    private async Task<Stream> OpenContentAsync(long uploadId, CancellationToken cancellationToken)
+    {
+        var connection = await db.OpenConnectionAsync(cancellationToken);
+        var command = new NpgsqlCommand("select content from upload where id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = uploadId });
+        var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess | System.Data.CommandBehavior.CloseConnection, cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new OwningStream(await reader.GetStreamAsync(0, cancellationToken), reader, command);
+    }
+
+    private static async Task FindDuplicateRowsAsync(NpgsqlConnection write, NpgsqlTransaction transaction, IssueCollector issues, CancellationToken cancellationToken)
+    {
+        var duplicates = await write.QueryAsync<(int Line, string UnitCode, DateOnly ReportDate, int FirstLine)>(new CommandDefinition("""
+            select line, unit_code, report_date, first_line from (
+                select line, unit_code, report_date, min(line) over (partition by unit_code, report_date) as first_line from staging
+            ) s where line <> first_line order by line
+            """, transaction: transaction, cancellationToken: cancellationToken));
+        foreach (var d in duplicates)
+            issues.Add(Issue.Error(d.Line, ReportColumns.UnitCode, IssueCodes.DuplicateRow, ("unit", d.UnitCode),
+                ("date", d.ReportDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)), ("first", d.FirstLine.ToString(CultureInfo.InvariantCulture))));
+    }
+
+    private sealed record Neighbourhood(int Line, long? Opening, long Received, long Delivered, long? Returned, long? Lost, long? Backlog,
+        long? ComplaintsReceived, long? ComplaintsResolved, long OpenBefore, long? PreviousReceived);
+
+    /// <summary>
+    /// Plausibility checks against the day before (from this file or earlier uploads). They only warn:
+    /// the carrier's figures are its own report, and the department wants to see them, not lose them.
+    /// </summary>
+    private static async Task AddWarningsAsync(NpgsqlConnection write, NpgsqlTransaction transaction, int carrierId, IssueCollector issues, CancellationToken cancellationToken)
+    {
+        var rows = await write.QueryAsync<Neighbourhood>(new CommandDefinition("""
+            with touched as (select distinct unit_code from staging),
+            series as (
+                select unit_code, report_date, received, delivered, returned, lost, backlog, complaints_received, complaints_resolved, line
+                from staging
+                union all
+                select d.unit_code, d.report_date, d.received, d.delivered, d.returned, d.lost, d.backlog, d.complaints_received, d.complaints_resolved, null
+                from daily_report d join touched t using (unit_code)
+                where d.carrier_id = @carrierId
+                  and not exists (select 1 from staging s where s.unit_code = d.unit_code and s.report_date = d.report_date)
+            ),
+            ordered as (
+                select *,
+                       lag(report_date) over w as previous_date,
+                       lag(backlog) over w as previous_backlog,
+                       lag(received) over w as previous_received_any,
+                       (coalesce(sum(complaints_received) over before, 0) - coalesce(sum(complaints_resolved) over before, 0))::bigint as open_before
+                from series
+                window w as (partition by unit_code order by report_date),
+                       before as (partition by unit_code order by report_date rows between unbounded preceding and 1 preceding)
+            )
+            select line,
+                   case when previous_date = report_date - 1 then previous_backlog end as opening,
+                   received, delivered, returned, lost, backlog, complaints_received, complaints_resolved, open_before,
+                   case when previous_date = report_date - 1 then previous_received_any end as previous_received
+            from ordered where line is not null order by line
+            """, new { carrierId }, transaction, cancellationToken: cancellationToken));
+
+        foreach (var r in rows)
+        {
+            var outflow = r.Delivered + (r.Returned ?? 0) + (r.Lost ?? 0);
+            if (r.Opening is { } opening)
+            {
+                if (outflow > opening + r.Received)
+                    issues.Add(Issue.Warning(r.Line, ReportColumns.Delivered, IssueCodes.OutflowExceedsStock,
+                        ("outflow", N(outflow)), ("available", N(opening + r.Received))));
+                if (r.Backlog is { } counted)
+                {
+                    var flow = opening + r.Received - outflow;
+                    if (Math.Abs(flow - counted) > Math.Max(20, 0.1 * Math.Max(Math.Abs(flow), counted)))
+                        issues.Add(Issue.Warning(r.Line, ReportColumns.Backlog, IssueCodes.BacklogMismatch, ("counted", N(counted)), ("flow", N(flow))));
+                }
+            }
+            if (r.ComplaintsResolved is { } resolved && resolved > r.OpenBefore + (r.ComplaintsReceived ?? 0))
+                issues.Add(Issue.Warning(r.Line, ReportColumns.ComplaintsResolved, IssueCodes.ResolvedExceedsOpen,
+                    ("resolved", N(resolved)), ("open", N(r.OpenBefore + (r.ComplaintsReceived ?? 0)))));
+            if (r.PreviousReceived is > 0 and var previous && r.Received > 10 * previous)
+                issues.Add(Issue.Warning(r.Line, ReportColumns.Received, IssueCodes.VolumeJump, ("received", N(r.Received)), ("previous", N(previous))));
+        }
+    }
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<Counts> WriteRowsAsync(NpgsqlConnection write, NpgsqlTransaction transaction, int carrierId, long uploadId, CancellationToken cancellationToken)
+    {
+        var same = $"(d.{Values.Replace(", ", ", d.", StringComparison.Ordinal)}) is not distinct from (s.{Values.Replace(", ", ", s.", StringComparison.Ordinal)})";
+        var counts = await write.QuerySingleAsync<Counts>(new CommandDefinition($"""
+            select count(*) filter (where d.carrier_id is null)::int as new,
+                   count(*) filter (where d.carrier_id is not null and not {same})::int as corrected,
+                   count(*) filter (where d.carrier_id is not null and {same})::int as unchanged
+            from staging s
+            left join daily_report d on d.carrier_id = @carrierId and d.unit_code = s.unit_code and d.report_date = s.report_date
+            """, new { carrierId }, transaction, cancellationToken: cancellationToken));
+
+        await write.ExecuteAsync(new CommandDefinition($"""
+            insert into daily_report_history (carrier_id, unit_code, report_date, {Values}, upload_id, replaced_by)
+            select d.carrier_id, d.unit_code, d.report_date, d.{Values.Replace(", ", ", d.", StringComparison.Ordinal)}, d.upload_id, @uploadId
+            from daily_report d join staging s on d.unit_code = s.unit_code and d.report_date = s.report_date
+            where d.carrier_id = @carrierId and not {same}
+            """, new { carrierId, uploadId }, transaction, cancellationToken: cancellationToken));
+
+        await write.ExecuteAsync(new CommandDefinition($"""
+            insert into daily_report (carrier_id, unit_code, report_date, {Values}, upload_id, line)
+            select @carrierId, unit_code, report_date, {Values}, @uploadId, line from staging
+            on conflict (carrier_id, unit_code, report_date) do update
+            set {string.Join(", ", Values.Split(", ").Select(v => $"{v} = excluded.{v}"))},
+                upload_id = excluded.upload_id, line = excluded.line, updated_at = now()
+            where (daily_report.{Values.Replace(", ", ", daily_report.", StringComparison.Ordinal)})
+                  is distinct from (excluded.{Values.Replace(", ", ", excluded.", StringComparison.Ordinal)})
+            """, new { carrierId, uploadId }, transaction, cancellationToken: cancellationToken));
+        return counts;
+    }
+
+    private static async Task Finish(NpgsqlConnection connection, NpgsqlTransaction transaction, long uploadId, string status, long? duplicateOf,
+        Staged? staged, IssueCollector? issues, Counts? counts, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("delete from upload_issue where upload_id = @uploadId", new { uploadId }, transaction, cancellationToken: cancellationToken));
+        if (issues is { Kept.Count: > 0 })
+        {
+            await using var importer = await connection.BeginBinaryImportAsync(
+                "copy upload_issue (upload_id, seq, severity, line, column_name, code, args) from stdin (format binary)", cancellationToken);
+            var seq = 0;
+            foreach (var issue in issues.Kept)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(uploadId, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(++seq, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(issue.Severity == IssueSeverity.Error ? "error" : "warning", NpgsqlDbType.Text, cancellationToken);
+                if (issue.Line is { } line)
+                    await importer.WriteAsync(line, NpgsqlDbType.Integer, cancellationToken);
+                else
+                    await importer.WriteNullAsync(cancellationToken);
+                if (issue.Column is { } column)
+                    await importer.WriteAsync(column, NpgsqlDbType.Text, cancellationToken);
+                else
+                    await importer.WriteNullAsync(cancellationToken);
+                await importer.WriteAsync(issue.Code, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(JsonSerializer.Serialize(issue.Args), NpgsqlDbType.Jsonb, cancellationToken);
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update upload set status = @status, duplicate_of = @duplicateOf, finished_at = now(), encoding = @Encoding, separator = @Separator,
+                rows_total = @Rows, rows_new = @New, rows_corrected = @Corrected, rows_unchanged = @Unchanged,
+                error_count = @errors, warning_count = @warnings
+            where id = @uploadId
+            """, new
+        {
+            uploadId, status, duplicateOf, staged?.Encoding, staged?.Separator, Rows = staged?.Rows, counts?.New, counts?.Corrected, counts?.Unchanged,
+            errors = issues?.ErrorCount ?? 0, warnings = issues?.WarningCount ?? 0,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A stream that closes its reader, command and connection with it.</summary>
+    private sealed class OwningStream(Stream inner, NpgsqlDataReader reader, NpgsqlCommand command) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await reader.DisposeAsync();
+            await command.DisposeAsync();
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                reader.Dispose();
+                command.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
