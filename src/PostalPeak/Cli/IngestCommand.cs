@@ -34,8 +34,20 @@ internal static class IngestCommand
                 if (!file.Exists)
                     throw new InputException("file_not_found", $"No file {file.FullName}.");
                 Upload upload;
-                await using (var content = file.OpenRead())
+                try
+                {
+                    await using var content = file.OpenRead();
                     upload = await store.ReceiveAsync(content, file.Name, "cli", parse.GetValue(carrier)!, Actor.CommandLine(), lang, cancellationToken);
+                }
+                catch (InputException e) when (e.Code == IssueCodes.TooLarge)
+                {
+                    anyRejected = true;
+                    if (parse.GetValue(json))
+                        results.Add(new { file = file.FullName, upload = new { status = "rejected" }, issues = new[] { new { line = (int?)null, column = (string?)null, severity = "error", code = e.Code, message = e.Message } } });
+                    else
+                        await context.Output.WriteLineAsync($"{file.Name}: rejected, not stored: {e.Message} ({e.Code})");
+                    continue;
+                }
                 // The command waits for the result, so it processes here rather than through the job queue.
                 await processor.ProcessAsync(upload.Id, cancellationToken);
                 upload = (await store.FindAsync(upload.Id))!;

@@ -59,9 +59,7 @@ public static class UploadEndpoints
         uploads.MapPost("/", ReceiveAsync)
             .RequireRateLimiting(RateLimitPolicy)
             // Tokens carry no anti-forgery token; cookie callers are checked inside (see ReceiveAsync).
-            .DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<string>("text/csv");
+            .DisableAntiforgery();
 
         uploads.MapGet("/", async (string? carrier, int? limit, ClaimsPrincipal user, UploadStore store) =>
         {

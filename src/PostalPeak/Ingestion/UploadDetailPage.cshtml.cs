@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PostalPeak.Accounts;
+
+namespace PostalPeak.Ingestion;
+
+public sealed class UploadDetailPageModel(UploadStore store) : PageModel
+{
+    public Upload? Upload { get; private set; }
+    public IReadOnlyList<StoredIssue> Issues { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(long id)
+    {
+        Upload = await store.FindAsync(id);
+        if (Upload is null)
+            return NotFound();
+        if (!User.MayActFor(Upload.CarrierCode))
+            return Forbid();
+        Issues = await store.IssuesAsync(id);
+        return Page();
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PostalPeak.Accounts;
+
+namespace PostalPeak.Ingestion;
+
+public sealed class UploadHistoryPageModel(UploadStore store) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string CarrierCode { get; set; } = "";
+    public IReadOnlyList<Upload> Uploads { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!User.MayActFor(CarrierCode))
+            return Forbid();
+        CarrierCode = CarrierCode.ToUpperInvariant();
+        Uploads = await store.ListAsync(CarrierCode, 200);
+        return Page();
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PostalPeak.Accounts;
+using PostalPeak.Carriers;
+
+namespace PostalPeak.Ingestion;
+
+/// <summary>The upload form: carrier managers send their own files; department staff choose the carrier.</summary>
+[Authorize(Policy = Policies.Person)]
+public sealed class UploadPageModel(Carriers.Carriers carriers) : PageModel
+{
+    public IReadOnlyList<Carrier> Carriers { get; private set; } = [];
+
+    public async Task OnGetAsync() => Carriers = User.IsDepartment() ? await carriers.ListAsync() : [];
+}
