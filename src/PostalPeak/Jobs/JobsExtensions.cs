@@ -25,20 +25,37 @@ public static class JobsExtensions
             {
                 SchemaName = Schema,
                 PrepareSchemaIfNecessary = true,
-                // Workers wake on NOTIFY instead of waiting for the next poll: an upload is processed at once.
-                EnableLongPolling = true,
-                QueuePollInterval = TimeSpan.FromSeconds(5),
+                // Plain polling, once a second: an upload starts within a second. Long polling (LISTEN/NOTIFY)
+                // was tried and left jobs waiting in the queue for minutes under load.
+                QueuePollInterval = TimeSpan.FromSeconds(1),
             }));
         builder.Services.AddSingleton<JobActivator>(services => new Hangfire.AspNetCore.AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
-        builder.Services.AddHangfire(configuration => configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        builder.Services.AddHangfire((services, configuration) => ConfigureOnce(configuration, services.GetRequiredService<ILoggerFactory>()));
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (options.RunServer)
             builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);
         builder.Services.AddTransient<DatabaseBackupJob>();
         return builder;
+    }
+
+    private static int _configured;
+
+    /// <summary>
+    /// Hangfire's global configuration (serializer, type names) is process-wide: it is set by the
+    /// first application of the process and left alone after, so that an application built later (the tests
+    /// build dozens) never changes it under a worker that is deserialising a job.
+    /// </summary>
+    private static void ConfigureOnce(IGlobalConfiguration configuration, ILoggerFactory loggers)
+    {
+        // Hangfire.AspNetCore has just pointed the log provider at this application's logger factory; a log call
+        // after this application is disposed must not throw inside a worker that holds a fetched job.
+        configuration.UseLogProvider(new DisposalSafeLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(loggers)));
+        if (Interlocked.Exchange(ref _configured, 1) == 1)
+            return;
+        configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings();
     }
 
     public static WebApplication MapJobs(this WebApplication app)

@@ -177,7 +177,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             log_timezone = 'Asia/Ho_Chi_Minh'
             """;
         if (_options.Throwaway)
-            settings += "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+            settings += "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                // Test runs start many applications at once, each with its own pool and job workers.
+                + "max_connections = 500\n";
         await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings + "\n", cancellationToken);
     }
 

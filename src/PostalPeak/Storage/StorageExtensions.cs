@@ -10,7 +10,9 @@ public static class StorageExtensions
         // Columns are snake_case, C# members PascalCase.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.Services.AddSingleton(database);
-        builder.Services.AddNpgsqlDataSource(database.ConnectionString);
+        // Sessions run in UTC whatever the server's default: Hangfire compares its timestamps with NOW(), and
+        // PostalPeak converts to Asia/Ho_Chi_Minh itself where a local date or time is meant.
+        builder.Services.AddNpgsqlDataSource(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Timezone = "UTC" }.ConnectionString);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

@@ -35,6 +35,7 @@ public sealed partial class TestApp : IAsyncDisposable
     }
 
     public WebApplication App { get; }
+    public CollectingLoggerProvider Logs { get; private init; } = new();
     public string ConnectionString { get; }
     public Uri BaseAddress { get; }
     public IServiceProvider Services => App.Services;
@@ -52,6 +53,8 @@ public sealed partial class TestApp : IAsyncDisposable
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        var logs = new CollectingLoggerProvider();
+        builder.Logging.AddProvider(logs);
         var values = new Dictionary<string, string?>
         {
             ["ConnectionStrings:PostalPeak"] = connectionString,
@@ -64,7 +67,7 @@ public sealed partial class TestApp : IAsyncDisposable
         var database = await DatabaseServer.PrepareAsync(builder.Configuration, NullLoggerFactory.Instance);
         var app = Program.BuildWebApp(builder, database);
         await app.StartAsync();
-        return new TestApp(app, database, connectionString);
+        return new TestApp(app, database, connectionString) { Logs = logs };
     }
 
     public HttpClient Client(string? bearerToken = null, bool followRedirects = false)

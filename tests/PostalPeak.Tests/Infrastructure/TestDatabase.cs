@@ -28,7 +28,8 @@ public static class TestDatabase
             await using var create = new NpgsqlCommand($"create database {name} template {Template}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        // Small pools: dozens of test applications share one server.
+        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 20, ConnectionIdleLifetime = 10 }.ConnectionString;
     }
 
     private static async Task<string> ServerAsync()

@@ -13,9 +13,10 @@ public sealed class ChannelTests
     [Fact]
     public async Task EveryExampleGivesItsDocumentedResultThroughTheApi()
     {
-        await using var app = await TestApp.StartAsync(runJobs: true, Examples.Settings);
+        await using var app = await TestApp.StartAsync(settings: Examples.Settings);
         await app.AddCarrierAsync(Examples.Carrier);
-        using var client = app.Client(await app.CreateTokenAsync(Examples.Carrier));
+        await using var served = await ServedApp.StartAsync(Examples.Environment(app));
+        using var client = served.Client(await app.CreateTokenAsync(Examples.Carrier));
 
         foreach (var example in Examples.All())
         {
@@ -40,10 +41,12 @@ public sealed class ChannelTests
     [Fact]
     public async Task EveryExampleGivesItsDocumentedResultThroughTheWebSession()
     {
-        await using var app = await TestApp.StartAsync(runJobs: true, Examples.Settings);
+        await using var app = await TestApp.StartAsync(settings: Examples.Settings);
         await app.AddCarrierAsync(Examples.Carrier);
         await app.AddUserAsync("manager", Roles.CarrierManager, Examples.Carrier);
-        using var client = await app.SignedInClientAsync("manager");
+        await using var served = await ServedApp.StartAsync(Examples.Environment(app));
+        using var client = served.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await TestApp.SignInAsync(client, "manager", TestApp.Password)).StatusCode);
         var antiforgery = await TestApp.AntiforgeryTokenAsync(client, "/uploads");
 
         foreach (var example in Examples.All())

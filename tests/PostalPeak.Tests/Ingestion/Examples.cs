@@ -21,6 +21,14 @@ public static class Examples
             .Select(f => new Example(f[0], f[1], f[2].Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet()))
             .ToList();
 
+    /// <summary>The same settings for a served process, on the test application's database.</summary>
+    public static Dictionary<string, string> Environment(TestApp app) => new()
+    {
+        ["ConnectionStrings__PostalPeak"] = app.ConnectionString,
+        ["Ingestion__MaxUploadBytes"] = SizeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ingestion__UploadsPerMinute"] = "1000",
+    };
+
     public static readonly IDictionary<string, string?> Settings = new Dictionary<string, string?>
     {
         ["Ingestion:MaxUploadBytes"] = SizeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),

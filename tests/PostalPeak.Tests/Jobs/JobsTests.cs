@@ -6,6 +6,7 @@ using PostalPeak.Jobs;
 
 namespace PostalPeak.Tests.Jobs;
 
+[Collection(JobServers.Name)]
 public sealed class JobsTests
 {
     [Fact]
