@@ -31,17 +31,19 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
         await using var write = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await write.BeginTransactionAsync(cancellationToken);
-        var upload = await write.QuerySingleOrDefaultAsync<Head>("""
-            select u.status, u.carrier_id, c.code, u.sha256, u.size_bytes
-            from upload u join carrier c on c.id = u.carrier_id where u.id = @uploadId for update of u
-            """, new { uploadId }, transaction);
-        if (upload is null)
+        // One carrier's uploads are written one after the other: corrections apply in order, and the same file
+        // sent twice at once is recognised as a duplicate. The carrier lock comes first and the row lock is
+        // NO KEY UPDATE, so a duplicate pointing at an upload still being written cannot deadlock with it.
+        var carrierId = await write.QuerySingleOrDefaultAsync<int?>("select carrier_id from upload where id = @uploadId", new { uploadId }, transaction);
+        if (carrierId is null)
             return "missing";
+        await write.ExecuteAsync("select pg_advisory_xact_lock(20261128, @carrierId)", new { carrierId }, transaction);
+        var upload = await write.QuerySingleAsync<Head>("""
+            select u.status, u.carrier_id, c.code, u.sha256, u.size_bytes
+            from upload u join carrier c on c.id = u.carrier_id where u.id = @uploadId for no key update of u
+            """, new { uploadId }, transaction);
         if (upload.Status is not ("queued" or "processing"))
             return upload.Status;
-        // One carrier's uploads are written one after the other: corrections apply in order, and the same
-        // file sent twice at once is recognised as a duplicate.
-        await write.ExecuteAsync("select pg_advisory_xact_lock(20261128, @CarrierId)", new { upload.CarrierId }, transaction);
 
         var first = await write.QuerySingleOrDefaultAsync<long?>("""
             select min(id) from upload

@@ -72,8 +72,8 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
         }
     }
 
-    public InputException TooLarge(long size) => new(IssueCodes.TooLarge,
-        $"The file is larger than the limit of {MaxBytes:N0} bytes{(size > 0 ? $" (at least {size:N0} bytes arrived)" : "")}. Split it into several files.",
+    public InputException TooLarge(long size) => new(IssueCodes.TooLarge, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"The file is larger than the limit of {MaxBytes:N0} bytes{(size > 0 ? $" (at least {size:N0} bytes arrived)" : "")}. Split it into several files."),
         StatusCodes.Status413PayloadTooLarge);
 
     private async Task<Upload> InsertAsync(Stream file, long size, byte[] hash, string originalName, string channel, string carrierCode,
