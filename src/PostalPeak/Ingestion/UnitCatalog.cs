@@ -24,6 +24,10 @@ public sealed class UnitCatalog
         return new UnitCatalog(units);
     }
 
+    /// <summary>A catalogue from given units, for tests of the reader alone.</summary>
+    internal static UnitCatalog From(IEnumerable<(string Code, DateOnly From, DateOnly? To)> units) =>
+        new(units.GroupBy(u => u.Code).ToDictionary(g => g.Key, g => g.Select(u => (u.From, u.To)).ToList(), StringComparer.Ordinal));
+
     public bool IsInForce(string code, DateOnly day) =>
         _units.TryGetValue(code, out var ranges) && ranges.Any(r => r.From <= day && (r.To is null || r.To >= day));
 }
