@@ -101,10 +101,14 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
 
     private static bool IsBlank(CsvReader reader)
     {
+        // Spans, not strings: this runs for every line.
         for (var i = 0; i < reader.FieldCount; i++)
         {
-            if (!string.IsNullOrWhiteSpace(reader.GetString(i)))
-                return false;
+            foreach (var b in reader.GetSpan(i))
+            {
+                if (b is not ((byte)' ' or (byte)'\t'))
+                    return false;
+            }
         }
         return true;
     }
@@ -112,7 +116,13 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
     private ReportRow? ReadRow(CsvReader reader, Dictionary<string, int> columns, int line, IssueCollector issues)
     {
         var errorsBefore = issues.ErrorCount;
-        string Field(string column) => columns.TryGetValue(column, out var index) && index < reader.FieldCount ? reader.GetString(index).Trim() : "";
+        string Field(string column)
+        {
+            var index = columns.GetValueOrDefault(column, -1);
+            if (index < 0 || index >= reader.FieldCount || reader.IsEmpty(index))
+                return "";
+            return reader.GetString(index).Trim();
+        }
 
         // Date first: the unit is checked against the units in force on that date.
         var dateText = Field(ReportColumns.ReportDate);

@@ -57,9 +57,14 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
         }
 
         var issues = new IssueCollector();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var summary = await ReadAndStageAsync(write, transaction, uploadId, upload.Code, upload.SizeBytes, issues, cancellationToken);
         if (summary is not null)
+        {
+            // A temporary table has no statistics until analysed; without them the joins below plan badly.
+            await write.ExecuteAsync("analyze staging", transaction: transaction);
             await FindDuplicateRowsAsync(write, transaction, issues, cancellationToken);
+        }
 
         if (issues.HasErrors)
         {
@@ -71,11 +76,15 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
             return "rejected";
         }
 
+        var read = clock.Elapsed;
         await AddWarningsAsync(write, transaction, upload.CarrierId, issues, cancellationToken);
+        var checkedAt = clock.Elapsed;
         var counts = await WriteRowsAsync(write, transaction, upload.CarrierId, uploadId, cancellationToken);
         await Finish(write, transaction, uploadId, "accepted", null, summary, issues, counts, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Upload {Upload} accepted: {Rows} rows ({New} new, {Corrected} corrected)", uploadId, summary?.Rows, counts.New, counts.Corrected);
+        logger.LogInformation("Upload {Upload} accepted: {Rows} rows ({New} new, {Corrected} corrected); read and staged in {Read} ms, "
+            + "plausibility checks {Checks} ms, written in {Write} ms", uploadId, summary?.Rows, counts.New, counts.Corrected,
+            (long)read.TotalMilliseconds, (long)(checkedAt - read).TotalMilliseconds, (long)(clock.Elapsed - checkedAt).TotalMilliseconds);
         return "accepted";
     }
 
@@ -112,34 +121,41 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
         await using var importer = await write.BeginBinaryImportAsync($"copy staging (line, unit_code, report_date, {Values}) from stdin (format binary)", cancellationToken);
         await using var content = await OpenContentAsync(uploadId, cancellationToken);
-        var summary = await reader.ReadAsync(content, detected.Encoding!, issues, async row =>
+        // Synchronous writes into the importer's buffer: it flushes to the socket only when full, and a million
+        // awaits per column would cost more than the copy itself.
+        var summary = await reader.ReadAsync(content, detected.Encoding!, issues, row =>
         {
-            // Rows keep going into staging even once the file is bound to be rejected, so that duplicate
-            // lines are reported together with the other errors.
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(row.Line, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(row.UnitCode, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(row.ReportDate, NpgsqlDbType.Date, cancellationToken);
-            await importer.WriteAsync(row.Received, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(row.Delivered, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteNullableAsync(importer, row.Returned, cancellationToken);
-            await WriteNullableAsync(importer, row.Lost, cancellationToken);
-            await WriteNullableAsync(importer, row.Damaged, cancellationToken);
-            await WriteNullableAsync(importer, row.Backlog, cancellationToken);
-            await WriteNullableAsync(importer, row.ComplaintsReceived, cancellationToken);
-            await WriteNullableAsync(importer, row.ComplaintsResolved, cancellationToken);
-            await WriteNullableAsync(importer, row.StaffOnDuty, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            importer.StartRow();
+            importer.Write(row.Line, NpgsqlDbType.Integer);
+            importer.Write(row.UnitCode, NpgsqlDbType.Text);
+            importer.Write(row.ReportDate, NpgsqlDbType.Date);
+            importer.Write(row.Received, NpgsqlDbType.Bigint);
+            importer.Write(row.Delivered, NpgsqlDbType.Bigint);
+            WriteNullable(importer, row.Returned);
+            WriteNullable(importer, row.Lost);
+            WriteNullable(importer, row.Damaged);
+            WriteNullable(importer, row.Backlog);
+            WriteNullable(importer, row.ComplaintsReceived);
+            WriteNullable(importer, row.ComplaintsResolved);
+            WriteNullable(importer, row.StaffOnDuty);
             if (row.Note is null)
-                await importer.WriteNullAsync(cancellationToken);
+                importer.WriteNull();
             else
-                await importer.WriteAsync(row.Note, NpgsqlDbType.Text, cancellationToken);
+                importer.Write(row.Note, NpgsqlDbType.Text);
+            return ValueTask.CompletedTask;
         }, cancellationToken);
         await importer.CompleteAsync(cancellationToken);
         return new Staged(summary.Rows, detected.Name, summary.Separator == '\t' ? "tab" : summary.Separator.ToString());
     }
 
-    private static ValueTask WriteNullableAsync(NpgsqlBinaryImporter importer, long? value, CancellationToken cancellationToken) =>
-        value is { } v ? new ValueTask(importer.WriteAsync(v, NpgsqlDbType.Bigint, cancellationToken)) : new ValueTask(importer.WriteNullAsync(cancellationToken));
+    private static void WriteNullable(NpgsqlBinaryImporter importer, long? value)
+    {
+        if (value is { } v)
+            importer.Write(v, NpgsqlDbType.Bigint);
+        else
+            importer.WriteNull();
+    }
 
     /// <summary>The stored bytes as a stream, on a connection of their own (the writing one is busy copying).</summary>
     private async Task<Stream> OpenContentAsync(long uploadId, CancellationToken cancellationToken)
@@ -154,12 +170,12 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
     private static async Task FindDuplicateRowsAsync(NpgsqlConnection write, NpgsqlTransaction transaction, IssueCollector issues, CancellationToken cancellationToken)
     {
-        var duplicates = await write.QueryAsync<(int Line, string UnitCode, DateOnly ReportDate, int FirstLine)>(new CommandDefinition("""
+        var duplicates = write.QueryUnbufferedAsync<(int Line, string UnitCode, DateOnly ReportDate, int FirstLine)>("""
             select line, unit_code, report_date, first_line from (
                 select line, unit_code, report_date, min(line) over (partition by unit_code, report_date) as first_line from staging
             ) s where line <> first_line order by line
-            """, transaction: transaction, cancellationToken: cancellationToken));
-        foreach (var d in duplicates)
+            """, transaction: transaction);
+        await foreach (var d in duplicates.WithCancellation(cancellationToken))
             issues.Add(Issue.Error(d.Line, ReportColumns.UnitCode, IssueCodes.DuplicateRow, ("unit", d.UnitCode),
                 ("date", d.ReportDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)), ("first", d.FirstLine.ToString(CultureInfo.InvariantCulture))));
     }
@@ -173,7 +189,8 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
     /// </summary>
     private static async Task AddWarningsAsync(NpgsqlConnection write, NpgsqlTransaction transaction, int carrierId, IssueCollector issues, CancellationToken cancellationToken)
     {
-        var rows = await write.QueryAsync<Neighbourhood>(new CommandDefinition("""
+        // Streamed, not buffered: a million-line file must not become a million objects at once.
+        var rows = write.QueryUnbufferedAsync<Neighbourhood>("""
             with touched as (select distinct unit_code from staging),
             series as (
                 select unit_code, report_date, received, delivered, returned, lost, backlog, complaints_received, complaints_resolved, line
@@ -199,9 +216,9 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
                    received, delivered, returned, lost, backlog, complaints_received, complaints_resolved, open_before,
                    case when previous_date = report_date - 1 then previous_received_any end as previous_received
             from ordered where line is not null order by line
-            """, new { carrierId }, transaction, cancellationToken: cancellationToken));
+            """, new { carrierId }, transaction);
 
-        foreach (var r in rows)
+        await foreach (var r in rows.WithCancellation(cancellationToken))
         {
             var outflow = r.Delivered + (r.Returned ?? 0) + (r.Lost ?? 0);
             if (r.Opening is { } opening)
