@@ -178,7 +178,8 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
                 counts[i] = value;
         }
 
-        var note = Field(ReportColumns.Note);
+        // Windows-1258 spells tones as combining marks: store the composed form every other file uses.
+        var note = Field(ReportColumns.Note).Normalize();
         if (note.Length > MaxNoteLength)
             issues.Add(Issue.Error(line, ReportColumns.Note, IssueCodes.FieldTooLong, ("column", ReportColumns.Note), ("length", note.Length.ToString(CultureInfo.InvariantCulture)), ("max", MaxNoteLength.ToString(CultureInfo.InvariantCulture))));
 

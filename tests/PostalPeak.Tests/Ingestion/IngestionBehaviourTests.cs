@@ -85,6 +85,24 @@ public sealed class IngestionBehaviourTests
     }
 
     [Fact]
+    public async Task NotesFromAWindows1258FileAreStoredInComposedUnicode()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        var store = app.Services.GetRequiredService<UploadStore>();
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(Examples.Folder, "valid-windows-1258.csv"));
+        var upload = await store.ReceiveAsync(new MemoryStream(bytes), "legacy.csv", "cli", "ALPHA", Actor.CommandLine(), "vi", CancellationToken.None);
+
+        Assert.Equal("accepted", await app.Services.GetRequiredService<UploadProcessor>().ProcessAsync(upload.Id, CancellationToken.None));
+
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var notes = (await connection.QueryAsync<string>("select note from daily_report order by unit_code")).ToList();
+        Assert.Equal(["Mưa lớn cả ngày", "Ổn định"], notes);
+        Assert.All(notes, n => Assert.True(n.IsNormalized(NormalizationForm.FormC)));
+        Assert.Equal("windows-1258", (await store.FindAsync(upload.Id))!.Encoding);
+    }
+
+    [Fact]
     public async Task TwoConcurrentUploadsOfTheSameFileIngestOnce()
     {
         await using var app = await TestApp.StartAsync();
