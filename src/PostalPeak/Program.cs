@@ -1,4 +1,5 @@
 using PostalPeak.Accounts;
+using PostalPeak.Calendar;
 using PostalPeak.Carriers;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
@@ -31,6 +32,7 @@ public partial class Program
         app.MapCarriers();
         app.MapUnits();
         app.MapIngestion();
+        app.MapCalendar();
         app.MapJobs();
         return app;
     }

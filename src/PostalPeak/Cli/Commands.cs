@@ -18,6 +18,7 @@ public static class Commands
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(TetCommand.Create());
         // No command at all means serve.
         var parse = root.Parse(args.Length == 0 ? ["serve"] : args);
 
