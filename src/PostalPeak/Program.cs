@@ -23,6 +23,7 @@ public partial class Program
         builder.AddAccounts();
         builder.AddCarriers();
         builder.AddIngestion();
+        builder.AddCalendar();
         builder.AddJobs();
 
         var app = builder.Build();

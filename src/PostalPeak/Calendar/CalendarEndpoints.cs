@@ -6,6 +6,8 @@ public static class CalendarEndpoints
 {
     private static readonly string[] CsvHeader = ["year", "date", "year_name"];
 
+    public sealed record SeasonEdit(string Name, int FromOffset, int ToOffset, IReadOnlyList<Phase> Phases);
+
     public sealed record TetDay(int Year, DateOnly Date, string YearName, string Weekday);
 
     public static IReadOnlyList<TetDay> TetDays(int from, int to)
@@ -18,6 +20,12 @@ public static class CalendarEndpoints
             var tet = LunarCalendar.Tet(year);
             return new TetDay(year, tet, VietnameseNames.YearName(year), tet.DayOfWeek.ToString());
         }).ToList();
+    }
+
+    public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Seasons>();
+        return builder;
     }
 
     public static WebApplication MapCalendar(this WebApplication app)
@@ -45,6 +53,14 @@ public static class CalendarEndpoints
                 await writer.FlushAsync();
             }, "text/csv; charset=utf-8", "tet.csv");
         }).AllowAnonymous().WithTags("Calendar");
+
+        var seasons = app.MapGroup("/api/v1/seasons").WithTags("Seasons");
+        seasons.MapGet("/", (Seasons store) => store.ListAsync());
+        seasons.MapGet("/{year:int}", (int year, Seasons store) => store.GetAsync(year));
+        seasons.MapGet("/{year:int}/days", async (int year, Seasons store) => (await store.GetAsync(year)).Days());
+        seasons.MapPut("/{year:int}", (int year, SeasonEdit body, Seasons store, HttpContext http) =>
+            store.UpdateAsync(year, body.Name, body.FromOffset, body.ToOffset, body.Phases, Audit.Actor.From(http)))
+            .RequireAuthorization(Accounts.Policies.Admin);
         return app;
     }
 }

@@ -1,0 +1,121 @@
+using Dapper;
+using Npgsql;
+using PostalPeak.Audit;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Calendar;
+
+public sealed record Phase(string Code, string NameVi, string NameEn, int FromOffset, int ToOffset);
+
+public sealed record Season(int Year, string Name, DateOnly TetDate, int FromOffset, int ToOffset, IReadOnlyList<Phase> Phases)
+{
+    public DateOnly From => TetDate.AddDays(FromOffset);
+    public DateOnly To => TetDate.AddDays(ToOffset);
+
+    public Phase? PhaseAt(int offset) => Phases.FirstOrDefault(p => p.FromOffset <= offset && offset <= p.ToOffset);
+
+    /// <summary>Every day of the season with its Tết offset, phase and Vietnamese lunar label.</summary>
+    public IEnumerable<SeasonDay> Days() =>
+        Enumerable.Range(FromOffset, ToOffset - FromOffset + 1).Select(offset =>
+        {
+            var date = TetDate.AddDays(offset);
+            var lunar = LunarCalendar.ToLunar(date);
+            return new SeasonDay(date, offset, PhaseAt(offset)?.Code, VietnameseNames.TetLabel(lunar), VietnameseNames.DayLabel(lunar));
+        });
+}
+
+public sealed record SeasonDay(DateOnly Date, int TetOffset, string? Phase, string TetLabel, string LunarLabel);
+
+/// <summary>
+/// The Tết seasons: one per lunar year, window T-30 … T+15 with four phases by default (design section 5),
+/// generated from <see cref="LunarCalendar"/> and editable by an administrator.
+/// </summary>
+public sealed class Seasons(NpgsqlDataSource db)
+{
+    public const int DefaultFrom = -30;
+    public const int DefaultTo = 15;
+
+    public static IReadOnlyList<Phase> DefaultPhases { get; } =
+    [
+        new("peak", "Cao điểm trước Tết", "Peak before Tết", -30, -8),
+        new("run_up", "Cận Tết", "Run-up", -7, -1),
+        new("holiday", "Nghỉ Tết", "Holiday", 0, 4),
+        new("recovery", "Sau Tết", "Recovery", 5, 15),
+    ];
+
+    public static string DefaultName(int year) => $"Tết {VietnameseNames.YearName(year)} {year}";
+
+    /// <summary>Creates the seasons of these years that do not exist yet; edited seasons are left alone.</summary>
+    public static async Task EnsureAsync(NpgsqlDataSource db, int fromYear, int toYear, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        for (var year = fromYear; year <= toYear; year++)
+        {
+            var created = await connection.ExecuteAsync("""
+                insert into season (year, name, tet_date, from_offset, to_offset) values (@year, @name, @tet, @from, @to)
+                on conflict (year) do nothing
+                """, new { year, name = DefaultName(year), tet = LunarCalendar.Tet(year), from = DefaultFrom, to = DefaultTo }, transaction);
+            if (created == 0)
+                continue;
+            await connection.ExecuteAsync("""
+                insert into season_phase (season_year, code, name_vi, name_en, from_offset, to_offset)
+                values (@year, @Code, @NameVi, @NameEn, @FromOffset, @ToOffset)
+                """, DefaultPhases.Select(p => new { year, p.Code, p.NameVi, p.NameEn, p.FromOffset, p.ToOffset }), transaction);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Season>> ListAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var seasons = await connection.QueryAsync<(int Year, string Name, DateOnly TetDate, int FromOffset, int ToOffset)>(
+            "select year, name, tet_date, from_offset, to_offset from season order by year");
+        var phases = (await connection.QueryAsync<(int Year, string Code, string NameVi, string NameEn, int FromOffset, int ToOffset)>(
+            "select season_year, code, name_vi, name_en, from_offset, to_offset from season_phase order by season_year, from_offset"))
+            .ToLookup(p => p.Year, p => new Phase(p.Code, p.NameVi, p.NameEn, p.FromOffset, p.ToOffset));
+        return seasons.Select(s => new Season(s.Year, s.Name, s.TetDate, s.FromOffset, s.ToOffset, phases[s.Year].ToList())).ToList();
+    }
+
+    public async Task<Season> GetAsync(int year) =>
+        (await ListAsync()).FirstOrDefault(s => s.Year == year) ?? throw InputException.NotFound("season", year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Replaces a season's name, window and phases. Phases must lie inside the window and not overlap.</summary>
+    public async Task<Season> UpdateAsync(int year, string name, int fromOffset, int toOffset, IReadOnlyList<Phase> phases, Actor actor)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+            throw new InputException("invalid_season_name", "A season name is 1 to 100 characters.");
+        if (fromOffset > 0 || toOffset < 0 || toOffset - fromOffset > 120)
+            throw new InputException("invalid_season_window", "The window must contain Tết (from ≤ 0 ≤ to) and span at most 121 days.");
+        var ordered = phases.OrderBy(p => p.FromOffset).ToList();
+        foreach (var phase in ordered)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(phase.Code, "^[a-z][a-z_]{1,30}$") || phase.FromOffset > phase.ToOffset
+                || phase.FromOffset < fromOffset || phase.ToOffset > toOffset || string.IsNullOrWhiteSpace(phase.NameVi) || string.IsNullOrWhiteSpace(phase.NameEn))
+                throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.");
+        }
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            if (ordered[i].FromOffset <= ordered[i - 1].ToOffset)
+                throw new InputException("overlapping_phases", $"Phases '{ordered[i - 1].Code}' and '{ordered[i].Code}' overlap.");
+        }
+
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var updated = await connection.ExecuteAsync("""
+            update season set name = @seasonName, from_offset = @fromOffset, to_offset = @toOffset, edited_by = @editedBy, edited_at = now()
+            where year = @year
+            """, new { year, seasonName = name.Trim(), fromOffset, toOffset, editedBy = actor.Name }, transaction);
+        if (updated == 0)
+            throw InputException.NotFound("season", year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await connection.ExecuteAsync("delete from season_phase where season_year = @year", new { year }, transaction);
+        await connection.ExecuteAsync("""
+            insert into season_phase (season_year, code, name_vi, name_en, from_offset, to_offset)
+            values (@year, @Code, @NameVi, @NameEn, @FromOffset, @ToOffset)
+            """, ordered.Select(p => new { year, p.Code, p.NameVi, p.NameEn, p.FromOffset, p.ToOffset }), transaction);
+        await AuditLog.WriteAsync(connection, transaction, actor, "season.update", "season", year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            details: new { name, fromOffset, toOffset, phases = ordered });
+        await transaction.CommitAsync();
+        return await GetAsync(year);
+    }
+}
