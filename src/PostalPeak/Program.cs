@@ -1,6 +1,7 @@
 using PostalPeak.Accounts;
 using PostalPeak.Calendar;
 using PostalPeak.Carriers;
+using PostalPeak.Compliance;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
 using PostalPeak.Jobs;
@@ -24,6 +25,7 @@ public partial class Program
         builder.AddCarriers();
         builder.AddIngestion();
         builder.AddCalendar();
+        builder.AddCompliance();
         builder.AddJobs();
 
         var app = builder.Build();
@@ -34,6 +36,7 @@ public partial class Program
         app.MapUnits();
         app.MapIngestion();
         app.MapCalendar();
+        app.MapCompliance();
         app.MapJobs();
         return app;
     }

@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+using PostalPeak.Ingestion;
+
+namespace PostalPeak.Tests.Compliance;
+
+public sealed class ComplianceTests
+{
+    private static async Task IngestAtAsync(TestApp app, string csv, string receivedAt)
+    {
+        var store = app.Services.GetRequiredService<UploadStore>();
+        var upload = await store.ReceiveAsync(new MemoryStream(Encoding.UTF8.GetBytes("report_date,unit_code,received,delivered\n" + csv)), "f.csv", "api", "ALPHA", Actor.CommandLine(), "vi", CancellationToken.None);
+        Assert.Equal("accepted", await app.Services.GetRequiredService<UploadProcessor>().ProcessAsync(upload.Id, CancellationToken.None));
+        await using var connection = await app.Db.OpenConnectionAsync();
+        await connection.ExecuteAsync("update upload set received_at = @at::timestamptz where id = @Id", new { at = receivedAt, upload.Id });
+    }
+
+    [Fact]
+    public async Task EachDayIsOnTimeLateOrMissingAndTheFirstReportCounts()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        await IngestAtAsync(app, "2023-01-10,380,100,90\n2023-01-12,380,100,90\n", "2023-01-11 09:00 +07");
+        await IngestAtAsync(app, "2023-01-11,380,100,90\n", "2023-01-12 15:00 +07");
+        await IngestAtAsync(app, "2023-01-12,380,120,95\n", "2023-01-14 08:00 +07"); // a late correction of an on-time day
+        using var client = await app.SignedInClientAsync("analyst");
+
+        var answer = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2023&carrier=ALPHA&unit=380&from=2023-01-10&to=2023-01-13");
+
+        var statuses = answer.GetProperty("days").EnumerateArray()
+            .Select(d => (d.GetProperty("report_date").GetString(), d.GetProperty("status").GetString())).ToList();
+        Assert.Equal([("2023-01-10", "on_time"), ("2023-01-11", "late"), ("2023-01-12", "on_time"), ("2023-01-13", "missing")], statuses);
+        var summary = answer.GetProperty("carriers").EnumerateArray().Single();
+        Assert.Equal((4, 2, 1, 1), (summary.GetProperty("due").GetInt32(), summary.GetProperty("on_time").GetInt32(),
+            summary.GetProperty("late").GetInt32(), summary.GetProperty("missing").GetInt32()));
+        Assert.Equal(-12, answer.GetProperty("days")[0].GetProperty("tet_offset").GetInt32());
+    }
+
+    [Fact]
+    public async Task EveryUnitInForceIsExpectedAcrossTheReform()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        using var client = await app.SignedInClientAsync("analyst");
+
+        var before = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2023&carrier=ALPHA&from=2023-01-22&to=2023-01-22");
+        var after = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2026&carrier=ALPHA&from=2026-02-17&to=2026-02-17");
+
+        Assert.Equal(27, before.GetProperty("days").GetArrayLength());
+        Assert.Equal(166, after.GetProperty("days").GetArrayLength());
+        Assert.All(before.GetProperty("days").EnumerateArray(), d => Assert.Equal("missing", d.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task ACarrierManagerSeesOnlyItsOwnCompliance()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddCarrierAsync("BETA");
+        await app.AddUserAsync("alpha", Roles.CarrierManager, "ALPHA");
+        using var client = await app.SignedInClientAsync("alpha");
+
+        var own = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2023&from=2023-01-22&to=2023-01-22");
+        var other = await client.GetAsync("/api/v1/compliance?season=2023&carrier=BETA");
+
+        Assert.All(own.GetProperty("days").EnumerateArray(), d => Assert.Equal("ALPHA", d.GetProperty("carrier_code").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+}
