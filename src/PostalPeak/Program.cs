@@ -2,6 +2,7 @@ using PostalPeak.Accounts;
 using PostalPeak.Calendar;
 using PostalPeak.Carriers;
 using PostalPeak.Compliance;
+using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
 using PostalPeak.Jobs;
@@ -26,6 +27,7 @@ public partial class Program
         builder.AddIngestion();
         builder.AddCalendar();
         builder.AddCompliance();
+        builder.AddIndicators();
         builder.AddJobs();
 
         var app = builder.Build();
@@ -37,6 +39,7 @@ public partial class Program
         app.MapIngestion();
         app.MapCalendar();
         app.MapCompliance();
+        app.MapIndicators();
         app.MapJobs();
         return app;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PostalPeak.Audit;
+using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 using PostalPeak.Jobs;
 using PostalPeak.Shell;
@@ -26,6 +27,7 @@ internal static class IngestCommand
             var jobs = Options.Create(context.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
             var store = new UploadStore(context.DataSource, ingestion);
             var processor = new UploadProcessor(context.DataSource, TimeProvider.System, jobs, ingestion, NullLogger<UploadProcessor>.Instance);
+            var indicators = new IndicatorRefresh(context.DataSource, NullLogger<IndicatorRefresh>.Instance);
             var lang = parse.GetValue(language)!;
             var results = new List<object>();
             var anyRejected = false;
@@ -49,7 +51,8 @@ internal static class IngestCommand
                     continue;
                 }
                 // The command waits for the result, so it processes here rather than through the job queue.
-                await processor.ProcessAsync(upload.Id, cancellationToken);
+                if (await processor.ProcessAsync(upload.Id, cancellationToken) == "accepted")
+                    await indicators.RefreshAfterUploadAsync(upload.Id, cancellationToken);
                 upload = (await store.FindAsync(upload.Id))!;
                 var issues = await store.IssuesAsync(upload.Id);
                 anyRejected |= upload.Status == "rejected";

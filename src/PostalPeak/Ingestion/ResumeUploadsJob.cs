@@ -1,6 +1,7 @@
 using Dapper;
 using Hangfire;
 using Npgsql;
+using PostalPeak.Indicators;
 
 namespace PostalPeak.Ingestion;
 
@@ -20,7 +21,7 @@ public sealed class ResumeUploadsJob(NpgsqlDataSource db, IBackgroundJobClient j
             "select id from upload where status in ('queued', 'processing') and received_at < now() - interval '2 minutes' order by id",
             cancellationToken: cancellationToken))).AsList();
         foreach (var id in stuck)
-            jobs.Enqueue<UploadProcessor>(processor => processor.ProcessAsync(id, CancellationToken.None));
+            IndicatorRefresh.QueueAfter(jobs, id);
         return stuck.Count;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
+using PostalPeak.Indicators;
 using PostalPeak.Shell;
 
 namespace PostalPeak.Ingestion;
@@ -150,7 +151,7 @@ public static class UploadEndpoints
             upload = await store.ReceiveAsync(http.Request.Body, string.IsNullOrWhiteSpace(name) ? "upload.csv" : Uri.UnescapeDataString(name),
                 channel, carrierCode, Actor.From(http), language, http.RequestAborted);
         }
-        jobs.Enqueue<UploadProcessor>(processor => processor.ProcessAsync(upload.Id, CancellationToken.None));
+        IndicatorRefresh.QueueAfter(jobs, upload.Id);
         return Results.Accepted($"/api/v1/uploads/{upload.Id}", upload);
     }
 }

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Hangfire;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Indicators;
+
+public static class IndicatorEndpoints
+{
+    public sealed record RecomputeQueued(string JobId);
+
+    public static WebApplicationBuilder AddIndicators(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IndicatorRefresh>();
+        builder.Services.AddSingleton<IndicatorQuery>();
+        return builder;
+    }
+
+    public static WebApplication MapIndicators(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/indicators").WithTags("Indicators");
+
+        // Carrier managers and tokens see their own carrier only, whatever they ask for.
+        group.MapGet("/", async ([FromQuery] int[]? season, string? carrier, string? unit, DateOnly? from, DateOnly? to,
+            string? groupBy, string? by, string? format, ClaimsPrincipal user, IndicatorQuery query, CancellationToken cancellationToken) =>
+        {
+            if (carrier is not null && !user.MayActFor(carrier))
+                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var filter = new IndicatorFilter(season, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to,
+                (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
+            var rows = await query.RollUpAsync(filter, cancellationToken);
+            return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+                ? CsvResults.Write(rows, "indicators.csv")
+                : Results.Ok(rows);
+        });
+
+        group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs) =>
+            Results.Accepted(null, await QueueRecomputeAsync(db, jobs, Actor.From(http))))
+            .RequireAuthorization(Policies.Admin);
+        return app;
+    }
+
+    /// <summary>Queues a full rebuild; the request is audited, the work happens in the job.</summary>
+    public static async Task<RecomputeQueued> QueueRecomputeAsync(NpgsqlDataSource db, IBackgroundJobClient jobs, Actor actor)
+    {
+        var jobId = jobs.Enqueue<IndicatorRefresh>(refresh => refresh.RecomputeAllAsync(CancellationToken.None));
+        await using var connection = await db.OpenConnectionAsync();
+        await AuditLog.WriteAsync(connection, null, actor, "indicators.recompute", "indicators", jobId);
+        return new RecomputeQueued(jobId);
+    }
+}
