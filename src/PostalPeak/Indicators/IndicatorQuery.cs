@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dapper;
 using Npgsql;
 using PostalPeak.Shell;
@@ -55,9 +56,9 @@ public sealed record IndicatorRow
     public double? ThroughputRatio { get; init; }
     public double? ClearanceRate { get; init; }
     public double? DaysToClear { get; init; }
-    public double? LossPer10k { get; init; }
-    public double? DamagePer10k { get; init; }
-    public double? ComplaintsPer10k { get; init; }
+    [JsonPropertyName("loss_per_10k")] public double? LossPer10k { get; init; }
+    [JsonPropertyName("damage_per_10k")] public double? DamagePer10k { get; init; }
+    [JsonPropertyName("complaints_per_10k")] public double? ComplaintsPer10k { get; init; }
 }
 
 public sealed class IndicatorQuery(NpgsqlDataSource db)

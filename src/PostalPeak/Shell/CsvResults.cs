@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CsvHelper;
 
 namespace PostalPeak.Shell;
@@ -18,7 +19,7 @@ public static class CsvResults
         {
             await using var writer = CsvWriter.Create(stream, new CsvWriterOptions { WriteByteOrderMark = true, Injection = CsvInjection.Escape }, leaveOpen: true);
             foreach (var property in properties)
-                writer.WriteField(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
+                writer.WriteField(property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
             await writer.EndRecordAsync();
             foreach (var row in rows)
             {
