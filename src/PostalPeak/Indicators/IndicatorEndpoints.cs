@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Hangfire;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using PostalPeak.Accounts;
@@ -38,9 +39,14 @@ public static class IndicatorEndpoints
                 : Results.Ok(rows);
         });
 
-        group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs) =>
-            Results.Accepted(null, await QueueRecomputeAsync(db, jobs, Actor.From(http))))
-            .RequireAuthorization(Policies.Admin);
+        group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs, IAntiforgery antiforgery) =>
+        {
+            // Only people are administrators, so the request always comes from a browser session.
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return Results.Problem(statusCode: 400, title: "The anti-forgery token is missing or invalid; reload the page and try again.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
+            return Results.Accepted(null, await QueueRecomputeAsync(db, jobs, Actor.From(http)));
+        }).RequireAuthorization(Policies.Admin).DisableAntiforgery();
         return app;
     }
 

@@ -1,0 +1,42 @@
+using Hangfire;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+using PostalPeak.Calendar;
+
+namespace PostalPeak.Indicators;
+
+/// <summary>A season's figures per carrier and phase; administrators can rebuild every indicator from here.</summary>
+public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, NpgsqlDataSource db, IBackgroundJobClient jobs) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public int? Season { get; set; }
+
+    public IReadOnlyList<IndicatorRow> Rows { get; private set; } = [];
+    public string? QueuedJob { get; private set; }
+    public IReadOnlyDictionary<string, Phase> Phases { get; private set; } = new Dictionary<string, Phase>();
+
+    public string PhaseName(string? code) => code is not null && Phases.TryGetValue(code, out var phase)
+        ? (System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? phase.NameEn : phase.NameVi)
+        : code ?? "";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        // A season runs from December to March: from April on, the coming one is meant.
+        var today = DateTime.UtcNow;
+        Season ??= today.Month >= 4 ? today.Year + 1 : today.Year;
+        Phases = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == Season)?.Phases.ToDictionary(p => p.Code) ?? new Dictionary<string, Phase>();
+        Rows = await query.RollUpAsync(new IndicatorFilter([Season.Value], User.IsDepartment() ? null : User.CarrierCode() ?? "\0",
+            null, null, null, GroupBy: "phase", By: "carrier"), cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRecomputeAsync(CancellationToken cancellationToken)
+    {
+        if (!User.IsInRole(Roles.Admin))
+            return Forbid();
+        QueuedJob = (await IndicatorEndpoints.QueueRecomputeAsync(db, jobs, Actor.From(HttpContext))).JobId;
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+}
