@@ -80,7 +80,7 @@ public sealed class ScriptedIncidents
     public Incident Loss { get; }
     public Incident Complaints { get; }
     public Incident Missing { get; }
-    public Incident Correction { get; set; }
+    public Incident Correction { get; internal set; }
     public Incident BuildUp { get; }
 
     public IReadOnlyList<Incident> All => [Spiral, Loss, Complaints, Missing, Correction, BuildUp];

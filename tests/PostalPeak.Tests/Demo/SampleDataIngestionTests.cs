@@ -1,15 +1,14 @@
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PostalPeak.Audit;
 using PostalPeak.Demo;
 using PostalPeak.Ingestion;
-using Xunit.Abstractions;
 
 namespace PostalPeak.Tests.Demo;
 
-public sealed class SampleDataIngestionTests(ITestOutputHelper output)
+public sealed class SampleDataIngestionTests
 {
+    /// <summary>About 280 files and 46,000 lines through the real code path: some 20 seconds on two cores.</summary>
     [Fact]
     public async Task TheWholeCurrentSeasonIsAcceptedWithWarningsOnlyWhereTheIncidentsPutThem()
     {
@@ -20,7 +19,6 @@ public sealed class SampleDataIngestionTests(ITestOutputHelper output)
         var processor = app.Services.GetRequiredService<UploadProcessor>();
         var files = Samples.Default.Files.Where(f => f.Season == ScriptedIncidents.CurrentSeason).ToList();
 
-        var clock = Stopwatch.StartNew();
         var results = new List<(SampleFile File, Upload Upload, IReadOnlyList<StoredIssue> Issues)>();
         foreach (var file in files)
         {
@@ -29,7 +27,6 @@ public sealed class SampleDataIngestionTests(ITestOutputHelper output)
             await processor.ProcessAsync(upload.Id, CancellationToken.None);
             results.Add((file, (await store.FindAsync(upload.Id))!, (await store.IssuesAsync(upload.Id)).ToList()));
         }
-        output.WriteLine($"{files.Count} files, {files.Sum(f => f.Rows.Count)} rows ingested in {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.All(results, r => Assert.True(r.Upload.Status == "accepted", $"{r.File.Path}: {r.Upload.Status}"));
         var warnings = results.SelectMany(r => r.Issues.Select(i => $"{r.File.Path} {i.Severity} {i.Code}")).Order(StringComparer.Ordinal);
