@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+using PostalPeak.Demo;
+using PostalPeak.Indicators;
+using PostalPeak.Ingestion;
+using PostalPeak.Tests.Demo;
+
+namespace PostalPeak.Tests.Indicators;
+
+/// <summary>
+/// The committed sample seasons (sample-data/seasons, four seasons, six carriers, 1,104 files), uploaded once
+/// in manifest order through the real ingestion path with the indicator refresh after each accepted file.
+/// The tests only read it.
+/// </summary>
+public sealed class SampleSeasonsDatabase : IAsyncLifetime
+{
+    public sealed record Result(string File, string Kind, Upload Upload, IReadOnlyList<StoredIssue> Issues);
+
+    public TestApp App { get; private set; } = null!;
+    public List<Result> Results { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        App = await TestApp.StartAsync();
+        foreach (var line in File.ReadLines(Path.Combine(Samples.CommittedFolder, SampleData.CarriersFile)).Skip(1))
+        {
+            var fields = line.Split(',', 2);
+            await App.AddCarrierAsync(fields[0], fields[1]);
+        }
+        await App.AddUserAsync("analyst", Roles.Analyst);
+        var store = App.Services.GetRequiredService<UploadStore>();
+        var processor = App.Services.GetRequiredService<UploadProcessor>();
+        var refresh = App.Services.GetRequiredService<IndicatorRefresh>();
+        foreach (var line in File.ReadLines(Path.Combine(Samples.CommittedFolder, SampleData.ManifestFile)).Skip(1))
+        {
+            var fields = line.Split(',');
+            await using var content = File.OpenRead(Path.Combine(Samples.CommittedFolder, fields[0]));
+            var upload = await store.ReceiveAsync(content, Path.GetFileName(fields[0]), "cli", fields[1], Actor.CommandLine(), "en", CancellationToken.None);
+            if (await processor.ProcessAsync(upload.Id, CancellationToken.None) == "accepted")
+                await refresh.RefreshAfterUploadAsync(upload.Id, CancellationToken.None);
+            Results.Add(new Result(fields[0], fields[4], (await store.FindAsync(upload.Id))!, await store.IssuesAsync(upload.Id)));
+        }
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+public sealed class SampleSeasonTests(SampleSeasonsDatabase sample) : IClassFixture<SampleSeasonsDatabase>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private async Task<List<IndicatorRow>> GetAsync(string query)
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+        return (await client.GetFromJsonAsync<List<IndicatorRow>>("/api/v1/indicators?" + query, Json))!;
+    }
+
+    private static DateOnly Day(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void EveryFileIsAcceptedWithWarningsOnlyWhereTheIncidentsPutThem()
+    {
+        Assert.Equal(1104, sample.Results.Count);
+        Assert.All(sample.Results, r => Assert.True(r.Upload.Status == "accepted", $"{r.File}: {r.Upload.Status}"));
+        var warnings = sample.Results.SelectMany(r => r.Issues.Select(i => $"{r.File} {i.Severity} {i.Code}")).Order(StringComparer.Ordinal);
+        Assert.Equal(
+        [
+            "2026/PHUONGDONG/2026-02-07.csv warning backlog_mismatch", // unaccounted parcels on T-10
+            "2026/SAOKHUE/2026-02-08.csv warning backlog_mismatch", // the two mistyped delivered figures of T-9
+            "2026/SAOKHUE/2026-02-08.csv warning backlog_mismatch",
+        ], warnings);
+        var correction = Assert.Single(sample.Results, r => r.Kind == "correction").Upload;
+        Assert.Equal((0, 2, correction.RowsTotal - 2), (correction.RowsNew, correction.RowsCorrected, correction.RowsUnchanged));
+    }
+
+    [Fact]
+    public async Task StoredIndicatorsAgreeWithTheReferenceOnEverySampleRow()
+    {
+        var reports = await IndicatorTestData.ReportsAsync(sample.App);
+        var expected = ReferenceIndicators.Compute(reports);
+
+        Assert.True(expected.Count > 68_000);
+        ReferenceIndicators.AssertSame(expected, await IndicatorTestData.IndicatorsAsync(sample.App));
+    }
+
+    [Fact]
+    public async Task TheBacklogSpiralShowsInDaysToClearAndGrowth()
+    {
+        var rows = await GetAsync("season=2026&carrier=HOATOC&unit=15853&by=unit");
+        var calm = await GetAsync("season=2026&carrier=SAOKHUE&unit=15853&by=unit");
+
+        // Before Tết: over the holiday deliveries stop for everyone and days_to_clear rises by nature.
+        var worst = rows.Where(r => r.TetOffset < 0).MaxBy(r => r.DaysToClear)!;
+        Assert.True(worst.DaysToClear > 7, $"days_to_clear peaked at {worst.DaysToClear}");
+        Assert.InRange(worst.TetOffset!.Value, -14, -1);
+        var calmWorst = calm.Where(r => r.TetOffset < 0).Max(r => r.DaysToClear);
+        Assert.True(worst.DaysToClear > 2 * calmWorst, $"the spiral peaked at {worst.DaysToClear}, a calm carrier at {calmWorst}");
+        // It builds for days on end before Tết.
+        Assert.True(rows.Where(r => r.TetOffset is >= -12 and <= -2).All(r => r.BacklogGrowth > 0));
+    }
+
+    [Fact]
+    public async Task TheLossIncidentShowsLossRatesAndUnaccountedParcels()
+    {
+        var rows = await GetAsync("season=2026&carrier=PHUONGDONG&unit=16378&by=unit");
+
+        var t10 = Assert.Single(rows, r => r.ReportDate == Day("2026-02-07"));
+        Assert.Equal(401, t10.Unaccounted);
+        var lossDays = rows.OrderByDescending(r => r.Lost).Take(3).Select(r => r.ReportDate!.Value).Order().ToList();
+        Assert.Equal([Day("2026-02-04"), Day("2026-02-05"), Day("2026-02-06")], lossDays);
+        Assert.All(rows.Where(r => lossDays.Contains(r.ReportDate!.Value)), r => Assert.True(r.LossPer10k > 20, $"{r.ReportDate}: {r.LossPer10k}"));
+    }
+
+    [Fact]
+    public async Task TheComplaintSurgeStandsOutAgainstThePeak()
+    {
+        var phases = await GetAsync("season=2026&carrier=LAMSON&unit=14758&by=unit&groupBy=phase");
+
+        var peak = Assert.Single(phases, p => p.Phase == "peak").ComplaintsPer10k!.Value;
+        var runUp = Assert.Single(phases, p => p.Phase == "run_up").ComplaintsPer10k!.Value;
+        Assert.True(runUp > 4 * peak, $"run-up {runUp:N1} against peak {peak:N1} per 10,000");
+    }
+
+    [Fact]
+    public async Task TheMissingReportIsAGapNotAZero()
+    {
+        var rows = await GetAsync("season=2026&carrier=HAMRONG&by=carrier&from=2026-02-10&to=2026-02-14");
+        var unit = await GetAsync("season=2026&carrier=HAMRONG&unit=15772&by=unit&from=2026-02-22&to=2026-02-24");
+
+        Assert.Equal([Day("2026-02-10"), Day("2026-02-11"), Day("2026-02-13"), Day("2026-02-14")], rows.Select(r => r.ReportDate!.Value));
+        // The day after the gap has no opening: the chain is broken until a counted backlog anchors it.
+        Assert.Null(rows.Single(r => r.ReportDate == Day("2026-02-13")).Opening);
+        Assert.NotNull(rows.Single(r => r.ReportDate == Day("2026-02-13")).Closing);
+        Assert.Equal([Day("2026-02-22"), Day("2026-02-24")], unit.Select(r => r.ReportDate!.Value));
+        Assert.Null(unit[1].Opening);
+    }
+
+    [Fact]
+    public async Task TheCorrectedFiguresReplaceTheMistypedOnes()
+    {
+        var rows = await GetAsync("season=2026&carrier=SAOKHUE&unit=14797&by=unit&from=2026-02-08&to=2026-02-08");
+
+        var day = Assert.Single(rows);
+        Assert.Equal(4149, day.Delivered);
+        // With the mistyped 449 the flow would have stranded some 3,700 parcels.
+        Assert.InRange(day.Unaccounted!.Value, -20, 20);
+    }
+
+    [Fact]
+    public async Task ThreeSeasonsLineUpAroundTheirOwnTetWithTheHolidaySlump()
+    {
+        var rows = await GetAsync("season=2023&season=2024&season=2025&by=province&groupBy=tet_offset");
+
+        foreach (var season in new[] { 2023, 2024, 2025 })
+        {
+            var series = rows.Where(r => r.Season == season).ToDictionary(r => r.TetOffset!.Value);
+            Assert.Equal(46, series.Count);
+            Assert.Equal(LunarDay(season), series[0].ReportDate);
+            Assert.True(series[1].Received < series[-10].Received / 3, $"{season}: Mùng 2 {series[1].Received} against T-10 {series[-10].Received}");
+            Assert.Equal(27, series[-10].UnitsReporting);
+        }
+        // Ordered on the Tết axis: offset first, then season.
+        Assert.Equal(rows.OrderBy(r => r.TetOffset).ThenBy(r => r.Season).Select(r => (r.TetOffset, r.Season)), rows.Select(r => (r.TetOffset, r.Season)));
+    }
+
+    private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
+}
