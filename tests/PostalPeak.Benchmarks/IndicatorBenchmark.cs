@@ -97,6 +97,12 @@ internal static class IndicatorBenchmark
             Console.WriteLine($"Roll-up groupBy={groupBy} by={by}{(carrier is null ? "" : " carrier=" + carrier)}: {result.Count:N0} rows in {clock.Elapsed.TotalMilliseconds:N0} ms");
         }
         Console.WriteLine($"Database size: {await ScalarAsync(db, "select pg_database_size(current_database()) / 1048576") :N0} MiB");
+        if (Environment.GetEnvironmentVariable("POSTALPEAK_BENCH_KEEP") == "1")
+        {
+            // For looking at query plans by hand: the cluster stays up until Enter.
+            Console.WriteLine($"Keeping the database: {bench.Cluster.ConnectionString}");
+            Console.ReadLine();
+        }
     }
 
     private static async Task<long> ScalarAsync(Npgsql.NpgsqlDataSource db, string sql)

@@ -63,36 +63,63 @@ public sealed record IndicatorRow
 
 public sealed class IndicatorQuery(NpgsqlDataSource db)
 {
-    /// <summary>The indicator rows in scope, keyed by the chosen grouping and placed on the Tết axis.</summary>
+    /// <summary>
+    /// The indicator rows in scope, keyed by the chosen grouping and placed on the Tết axis. Season days
+    /// are looked up once per date (not per row), and every aggregate is a plain sum so that PostgreSQL can
+    /// hash instead of sorting millions of rows; distinct units and carriers are counted separately.
+    /// </summary>
     private const string Members = """
         with wanted as (
             -- The unit asked for, and its counterparts across the 2025 reform (approximate).
-            select @unit::text as unit_code, false as approximate where @unit::text is not null
-            union all select district_code, true from unit_crosswalk where commune_code = @unit
-            union all select commune_code, true from unit_crosswalk where district_code = @unit
+            select unit_code, bool_and(approximate) as approximate
+            from (select @unit::text as unit_code, false as approximate where @unit::text is not null
+                  union all select district_code, true from unit_crosswalk where commune_code = @unit
+                  union all select commune_code, true from unit_crosswalk where district_code = @unit) w
+            group by unit_code
         ),
-        base as (
-            select i.*, c.code as carrier_code, u.province_code,
-                   s.year as season, i.report_date - s.tet_date as tet_offset, p.code as phase,
+        days as (
+            select s.year as season, d::date as report_date, d::date - s.tet_date as tet_offset, p.code as phase
+            from season s
+            cross join generate_series(s.tet_date + s.from_offset, s.tet_date + s.to_offset, interval '1 day') d
+            left join season_phase p on p.season_year = s.year and d::date - s.tet_date between p.from_offset and p.to_offset
+            where @seasons::int[] is null or s.year = any(@seasons)
+        ),
+        base as not materialized (
+            select i.carrier_id, i.unit_code, i.report_date, i.received, i.delivered, i.returned, i.lost, i.damaged, i.backlog,
+                   i.complaints_received, i.complaints_resolved, i.opening, i.closing, i.flow_backlog, i.unaccounted,
+                   i.backlog_growth, i.open_complaints, i.window_days, i.window_received, i.window_delivered,
+                   i.window_complaints, i.window_complaint_base,
+                   days.season, days.tet_offset, days.phase,
                    coalesce(w.approximate, false) as approximate,
-                   case @by when 'carrier' then c.code when 'unit' then coalesce(@unit, i.unit_code) else u.province_code end as group_key
+                   case @by when 'carrier' then c.code when 'unit' then coalesce(@unit::text, i.unit_code) else u.province_code end as group_key
             from daily_indicator i
             join carrier c on c.id = i.carrier_id
             join admin_unit u on u.code = i.unit_code and u.valid_from <= i.report_date and (u.valid_to is null or u.valid_to >= i.report_date)
-            left join season s on i.report_date between s.tet_date + s.from_offset and s.tet_date + s.to_offset
-            left join season_phase p on p.season_year = s.year and i.report_date - s.tet_date between p.from_offset and p.to_offset
-            left join (select unit_code, bool_and(approximate) as approximate from wanted group by unit_code) w on w.unit_code = i.unit_code
+            left join days on days.report_date = i.report_date
+            left join wanted w on w.unit_code = i.unit_code
             where (@carrier::text is null or c.code = @carrier)
               and (@unit::text is null or w.unit_code is not null)
-              and (@seasons::int[] is null or s.year = any(@seasons))
+              and (@seasons::int[] is null or (days.season is not null
+                   and i.report_date between (select min(report_date) from days) and (select max(report_date) from days)))
               and (@from::date is null or i.report_date >= @from)
               and (@to::date is null or i.report_date <= @to)
         ),
-        daily as (
+        -- A carrier has one row per unit and day, and a unit one per carrier: only a province, or units
+        -- merged through the crosswalk, need the distinct counts (and another pass over the rows).
+        day_units as (
+            select group_key, report_date, count(*) as units_reporting
+            from (select distinct group_key, report_date, unit_code from base where @by = 'province' or @unit::text is not null) x
+            group by group_key, report_date
+        ),
+        day_carriers as (
+            select group_key, report_date, count(*) as carriers_reporting
+            from (select distinct group_key, report_date, carrier_id from base where @by = 'province' or @unit::text is not null) x
+            group by group_key, report_date
+        ),
+        sums as (
             select group_key, report_date, min(season) as season, min(tet_offset) as tet_offset, min(phase) as phase,
                    bool_or(approximate) as approximate,
-                   count(*) as reports, count(distinct carrier_id) as carriers_reporting, count(distinct unit_code) as units_reporting,
-                   count(closing) as closing_known,
+                   count(*) as reports, count(closing) as closing_known,
                    sum(received) as received, sum(delivered) as delivered, sum(returned) as returned, sum(lost) as lost,
                    sum(damaged) as damaged, sum(backlog) as backlog,
                    sum(complaints_received) as complaints_received, sum(complaints_resolved) as complaints_resolved,
@@ -108,6 +135,14 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
                    sum(window_complaints) as window_complaints, sum(window_complaint_base) as window_complaint_base
             from base
             group by group_key, report_date
+        ),
+        daily as (
+            select sums.*,
+                   coalesce(day_units.units_reporting, case when @by = 'carrier' then sums.reports else 1 end) as units_reporting,
+                   coalesce(day_carriers.carriers_reporting, case when @by = 'carrier' then 1 else sums.reports end) as carriers_reporting
+            from sums
+            left join day_units using (group_key, report_date)
+            left join day_carriers using (group_key, report_date)
         )
         """;
 
@@ -137,17 +172,21 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
 
     private const string PeriodSql = $"""
         {Members},
-        coverage as (
-            select group_key, season, case when @groupBy = 'phase' then phase end as phase,
-                   count(*) as reports, count(distinct carrier_id) as carriers_reporting, count(distinct unit_code) as units_reporting
+        -- One pass reduces the rows to the (unit, carrier) pairs of each period; distinct counts come from those.
+        pairs as (
+            select distinct group_key, season, case when @groupBy = 'phase' then phase end as phase, unit_code, carrier_id
             from base
             where season is not null
+        ),
+        coverage as (
+            select group_key, season, phase, count(distinct unit_code) as units_reporting, count(distinct carrier_id) as carriers_reporting
+            from pairs
             group by 1, 2, 3
         ),
         periods as (
             select group_key, season, case when @groupBy = 'phase' then phase end as phase,
                    min(report_date) as first_date, max(report_date) as last_date, bool_or(approximate) as approximate,
-                   count(*) as days_reported,
+                   count(*) as days_reported, sum(reports) as reports,
                    sum(received) as received, sum(delivered) as delivered, sum(returned) as returned, sum(lost) as lost,
                    sum(damaged) as damaged, sum(complaints_received) as complaints_received, sum(complaints_resolved) as complaints_resolved,
                    sum(unaccounted) as unaccounted, sum(backlog_growth) as backlog_growth,
@@ -167,7 +206,7 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
         )
         select k.season, k.phase, null::date as report_date, null::int as tet_offset, k.first_date, k.last_date,
                {KeyColumns},
-               k.approximate, k.days_reported, c.reports, c.carriers_reporting, c.units_reporting, k.closing_known,
+               k.approximate, k.days_reported, k.reports, c.carriers_reporting, c.units_reporting, k.closing_known,
                k.received, k.delivered, k.returned, k.lost, k.damaged, k.backlog, k.complaints_received, k.complaints_resolved,
                k.opening, k.closing, k.flow_backlog, k.unaccounted, k.backlog_growth, k.open_complaints,
                k.delivered::float8 / nullif(k.received, 0) as throughput_ratio,
@@ -191,6 +230,9 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
         if (filter.From is { } from && filter.To is { } to && from > to)
             throw new InputException("invalid_range", "from must not be after to.");
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Enough memory to aggregate a season's rows in hash tables rather than sorting them on disk.
+        await connection.ExecuteAsync(new CommandDefinition("set local work_mem = '64MB'", transaction: transaction, cancellationToken: cancellationToken));
         var parameters = new
         {
             seasons = filter.Seasons is { Length: > 0 } ? filter.Seasons : null,
@@ -201,7 +243,7 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
             groupBy = filter.GroupBy,
             by = filter.By,
         };
-        return (await connection.QueryAsync<IndicatorRow>(new CommandDefinition(filter.PerDay ? DaySql : PeriodSql, parameters,
+        return (await connection.QueryAsync<IndicatorRow>(new CommandDefinition(filter.PerDay ? DaySql : PeriodSql, parameters, transaction,
             commandTimeout: 120, cancellationToken: cancellationToken))).AsList();
     }
 }
