@@ -22,17 +22,17 @@ public static class SampleUnits
 
     public static Lists Load(string referenceDirectory, int seed)
     {
-        var districtRows = Read(Path.Combine(referenceDirectory, "thanh-hoa-districts-2023.csv"), "gso_code", "name_with_type", "parent_code")
+        var districtRows = Units.ReferenceData.ReadRows(Path.Combine(referenceDirectory, "thanh-hoa-districts-2023.csv"), "gso_code", "name_with_type", "parent_code")
             .Where(r => r[2] == ReferenceData.DefaultProvinceCode).ToList();
         var districtFactor = districtRows.ToDictionary(r => r[0], r => DistrictFactor(r[0], r[1]));
         var districts = districtRows
             .Select(r => new SampleUnit(r[0], r[1], districtFactor[r[0]] * new SeededRandom(seed, "unit:" + r[0]).Between(0.85, 1.15)))
             .ToList();
 
-        var crosswalk = Read(Path.Combine(referenceDirectory, "thanh-hoa-crosswalk-2025.csv"), "commune_code", "district_code_2023", "old_communes_merged")
+        var crosswalk = Units.ReferenceData.ReadRows(Path.Combine(referenceDirectory, "thanh-hoa-crosswalk-2025.csv"), "commune_code", "district_code_2023", "old_communes_merged")
             .GroupBy(r => r[0])
             .ToDictionary(g => g.Key, g => (District: g.First()[1], Former: g.Sum(r => int.Parse(r[2], CultureInfo.InvariantCulture))));
-        var communes = Read(Path.Combine(referenceDirectory, "vn-communes-2025.csv"), "commune_code", "commune_name", "province_code")
+        var communes = Units.ReferenceData.ReadRows(Path.Combine(referenceDirectory, "vn-communes-2025.csv"), "commune_code", "commune_name", "province_code")
             .Where(r => r[2] == ReferenceData.DefaultProvinceCode)
             .Select(r =>
             {
@@ -59,16 +59,5 @@ public static class SampleUnits
     {
         var total = units.Sum(u => u.Weight);
         return units.Select(u => u with { Weight = u.Weight / total }).ToList();
-    }
-
-    private static List<string[]> Read(string path, params string[] columns)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Reference data file {path} is missing; PostalPeak ships it in its reference/ folder.", path);
-        using var reader = CsvReader.FromFile(path);
-        var rows = new List<string[]>();
-        while (reader.Read())
-            rows.Add(columns.Select(c => reader.GetString(c).Trim()).ToArray());
-        return rows;
     }
 }

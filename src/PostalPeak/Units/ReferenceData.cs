@@ -66,7 +66,8 @@ public static class ReferenceData
 
     private sealed record UnitRow(string Code, string Name, string Level, string ProvinceCode, DateOnly ValidFrom, DateOnly? ValidTo);
 
-    private static List<string[]> ReadRows(string path, params string[] columns)
+    /// <summary>The named columns of every row of a reference CSV file, trimmed.</summary>
+    internal static List<string[]> ReadRows(string path, params string[] columns)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"Reference data file {path} is missing; PostalPeak ships it in its reference/ folder.", path);

@@ -167,5 +167,21 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample) : IClassFixt
         Assert.Equal(rows.OrderBy(r => r.TetOffset).ThenBy(r => r.Season).Select(r => (r.TetOffset, r.Season)), rows.Select(r => (r.TetOffset, r.Season)));
     }
 
+    [Fact]
+    public async Task TheIndicatorsPageShowsEachCarriersPhasesInVietnameseAndEnglish()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var vietnamese = await client.GetStringAsync("/indicators?season=2026");
+        var english = await client.GetStringAsync("/indicators?season=2026&culture=en-US");
+
+        // Six carriers × four phases, with the figures marked as the carriers' own reports.
+        Assert.Equal(24, vietnamese.Split("<tr>").Length - 2);
+        foreach (var text in new[] { "HOATOC", "Cao điểm trước Tết", "Nghỉ Tết", "tự báo cáo" })
+            Assert.Contains(text, vietnamese, StringComparison.Ordinal);
+        foreach (var text in new[] { "Peak before Tết", "Recovery", "self-reports" })
+            Assert.Contains(text, english, StringComparison.Ordinal);
+    }
+
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
 }
