@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PostalPeak.Alerts;
 using PostalPeak.Audit;
 using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
@@ -28,6 +29,7 @@ internal static class IngestCommand
             var store = new UploadStore(context.DataSource, ingestion);
             var processor = new UploadProcessor(context.DataSource, TimeProvider.System, jobs, ingestion, NullLogger<UploadProcessor>.Instance);
             var indicators = new IndicatorRefresh(context.DataSource, NullLogger<IndicatorRefresh>.Instance);
+            var alerts = AlertEvaluatorFor(context);
             var lang = parse.GetValue(language)!;
             var results = new List<object>();
             var anyRejected = false;
@@ -52,7 +54,10 @@ internal static class IngestCommand
                 }
                 // The command waits for the result, so it processes here rather than through the job queue.
                 if (await processor.ProcessAsync(upload.Id, cancellationToken) == "accepted")
+                {
                     await indicators.RefreshAfterUploadAsync(upload.Id, cancellationToken);
+                    await alerts.EvaluateAfterUploadAsync(upload.Id, cancellationToken);
+                }
                 upload = (await store.FindAsync(upload.Id))!;
                 var issues = await store.IssuesAsync(upload.Id);
                 anyRejected |= upload.Status == "rejected";
@@ -79,5 +84,18 @@ internal static class IngestCommand
             return anyRejected ? ExitCodes.Rejected : ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Alerts are evaluated here too; their messages wait in the outbox, where the serving process's sweep
+    /// job picks them up (a command has no job server of its own).
+    /// </summary>
+    internal static AlertEvaluator AlertEvaluatorFor(CommandContext context)
+    {
+        var jobs = Options.Create(context.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
+        var alerts = Options.Create(context.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
+        var compliance = Options.Create(context.Configuration.GetSection(Compliance.ComplianceOptions.Section).Get<Compliance.ComplianceOptions>() ?? new Compliance.ComplianceOptions());
+        return new AlertEvaluator(context.DataSource, new AlertNotifier(alerts, jobs, TimeProvider.System), TimeProvider.System, compliance, jobs,
+            context.Loggers.CreateLogger<AlertEvaluator>());
     }
 }

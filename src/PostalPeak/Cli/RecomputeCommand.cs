@@ -16,6 +16,7 @@ internal static class RecomputeCommand
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
             var refresh = new IndicatorRefresh(context.DataSource, context.Loggers.CreateLogger<IndicatorRefresh>());
             var results = await refresh.RecomputeAllAsync(cancellationToken);
+            await IngestCommand.AlertEvaluatorFor(context).EvaluateAllAsync(cancellationToken);
             await using (var connection = await context.DataSource.OpenConnectionAsync(cancellationToken))
                 await AuditLog.WriteAsync(connection, null, Actor.CommandLine(), "indicators.recompute", "indicators", null,
                     details: new { carriers = results.Count, rows = results.Sum(r => r.Rows) });

@@ -54,6 +54,7 @@ public static class IndicatorEndpoints
     public static async Task<RecomputeQueued> QueueRecomputeAsync(NpgsqlDataSource db, IBackgroundJobClient jobs, Actor actor)
     {
         var jobId = jobs.Enqueue<IndicatorRefresh>(refresh => refresh.RecomputeAllAsync(CancellationToken.None));
+        jobs.ContinueJobWith<Alerts.AlertEvaluator>(jobId, evaluator => evaluator.EvaluateAllAsync(CancellationToken.None));
         await using var connection = await db.OpenConnectionAsync();
         await AuditLog.WriteAsync(connection, null, actor, "indicators.recompute", "indicators", jobId);
         return new RecomputeQueued(jobId);

@@ -10,7 +10,7 @@ namespace PostalPeak.Ingestion;
 /// no known carrier is reported (log and a note in the folder), never silently ignored.
 /// </summary>
 public sealed class DropFolderJob(IOptions<IngestionOptions> options, UploadStore store, UploadProcessor processor,
-    Indicators.IndicatorRefresh indicators, Carriers.Carriers carriers, TimeProvider clock, ILogger<DropFolderJob> logger)
+    Indicators.IndicatorRefresh indicators, Alerts.AlertEvaluator alerts, Carriers.Carriers carriers, TimeProvider clock, ILogger<DropFolderJob> logger)
 {
     public const string Id = "ingestion.drop-folder";
     public const string UnknownCarrierNote = "UNKNOWN-CARRIER.txt";
@@ -77,7 +77,10 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, UploadStor
 
         var status = await processor.ProcessAsync(upload.Id, cancellationToken);
         if (status == "accepted")
+        {
             await indicators.RefreshAfterUploadAsync(upload.Id, cancellationToken);
+            await alerts.EvaluateAfterUploadAsync(upload.Id, cancellationToken);
+        }
         var destination = Directory.CreateDirectory(Path.Combine(folder, status == "rejected" ? "rejected" : "processed")).FullName;
         var moved = Unique(Path.Combine(destination, name));
         File.Move(file, moved);
