@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Alerts;
+
+/// <summary>One alert: what fired, the series behind it, its history; department staff acknowledge or silence here.</summary>
+public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public long Id { get; set; }
+    [BindProperty] public string? Note { get; set; }
+    [BindProperty] public string Scope { get; set; } = "rule_carrier_unit";
+    [BindProperty] public int Hours { get; set; } = 24;
+    [BindProperty] public string? Reason { get; set; }
+
+    public AlertDetail Detail { get; private set; } = null!;
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Detail = await store.GetAsync(Id, cancellationToken);
+        return User.MayActFor(Detail.Alert.CarrierCode) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(CancellationToken cancellationToken)
+    {
+        if (!User.IsDepartment())
+            return Forbid();
+        await TryAsync(async () => { await store.AcknowledgeAsync(Id, Note, Actor.From(HttpContext)); Message = "Alerts.AcknowledgedDone"; });
+        return await OnGetAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostSilenceAsync(CancellationToken cancellationToken)
+    {
+        if (!User.IsDepartment())
+            return Forbid();
+        var alert = (await store.GetAsync(Id, cancellationToken)).Alert;
+        await TryAsync(async () =>
+        {
+            await store.SilenceAsync(Scope.Contains("rule", StringComparison.Ordinal) ? alert.RuleCode : null,
+                Scope.Contains("carrier", StringComparison.Ordinal) ? alert.CarrierCode : null,
+                Scope.Contains("unit", StringComparison.Ordinal) && alert.UnitCode.Length > 0 ? alert.UnitCode : null,
+                clock.GetUtcNow().UtcDateTime.AddHours(Math.Clamp(Hours, 1, 24 * 30)), Reason ?? "", Actor.From(HttpContext), clock);
+            Message = "Alerts.SilencedDone";
+        });
+        return await OnGetAsync(cancellationToken);
+    }
+
+    private async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (InputException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = e.Status;
+        }
+    }
+}

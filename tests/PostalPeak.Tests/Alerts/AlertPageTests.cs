@@ -1,0 +1,112 @@
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using PostalPeak.Accounts;
+using PostalPeak.Alerts;
+using PostalPeak.Audit;
+using PostalPeak.Tests.Indicators;
+
+namespace PostalPeak.Tests.Alerts;
+
+public sealed class AlertPageTests
+{
+    private static async Task<(TestApp App, long AlertId)> AppWithFiringAlertAsync()
+    {
+        var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("admin", Roles.Admin);
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        await app.AddUserAsync("manager", Roles.CarrierManager, "ALPHA");
+        await IndicatorTestData.IngestAsync(app, "ALPHA",
+            "report_date,unit_code,received,delivered,lost\n2024-01-20,380,1000,900,0\n2024-01-21,380,1000,900,30\n2024-01-22,380,1000,900,25\n");
+        await app.Services.GetRequiredService<AlertEvaluator>().EvaluateCarrierAsync(1, CancellationToken.None);
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var id = await connection.QuerySingleAsync<long>("select a.id from alert a join alert_rule r on r.id = a.rule_id where r.code = 'lost_parcels'");
+        return (app, id);
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string handler, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = await TestApp.AntiforgeryTokenAsync(client, page);
+        using var form = new FormUrlEncodedContent(fields);
+        return await client.PostAsync($"{page}?handler={handler}", form);
+    }
+
+    [Fact]
+    public async Task TheListAndDetailShowTheAlertWithItsSeriesAndHistory()
+    {
+        var (app, id) = await AppWithFiringAlertAsync();
+        await using var _ = app;
+        using var analyst = await app.SignedInClientAsync("analyst");
+
+        var list = await analyst.GetStringAsync("/alerts");
+        var detail = await analyst.GetStringAsync($"/alerts/{id}");
+        var english = await analyst.GetStringAsync($"/alerts/{id}?culture=en-US");
+
+        Assert.Contains("Nhiều bưu gửi thất lạc trong ngày", list, StringComparison.Ordinal);
+        Assert.Contains("Đang cảnh báo", list, StringComparison.Ordinal);
+        Assert.Contains("data-test=\"alert-series\"", detail, StringComparison.Ordinal);
+        Assert.Contains("Phát cảnh báo", detail, StringComparison.Ordinal);
+        Assert.Contains("Many parcels lost in a day", english, StringComparison.Ordinal);
+        Assert.Contains("data-test=\"acknowledge\"", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAnalystAcknowledgesAndSilencesFromThePageAndACarrierManagerCannot()
+    {
+        var (app, id) = await AppWithFiringAlertAsync();
+        await using var _ = app;
+        using var analyst = await app.SignedInClientAsync("analyst");
+        using var manager = await app.SignedInClientAsync("manager");
+
+        var managerView = await manager.GetStringAsync($"/alerts/{id}");
+        var refused = await PostFormAsync(manager, $"/alerts/{id}", "Acknowledge", new() { ["Note"] = "x" });
+        var acknowledged = await PostFormAsync(analyst, $"/alerts/{id}", "Acknowledge", new() { ["Note"] = "Đã liên hệ" });
+        var silenced = await PostFormAsync(analyst, $"/alerts/{id}", "Silence", new() { ["Scope"] = "rule_carrier", ["Hours"] = "12", ["Reason"] = "Doanh nghiệp đang xử lý" });
+        var silences = await analyst.GetStringAsync("/alerts/silences");
+
+        Assert.DoesNotContain("data-test=\"acknowledge\"", managerView, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        Assert.Contains("Đã tiếp nhận cảnh báo.", await acknowledged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, silenced.StatusCode);
+        Assert.Contains("Doanh nghiệp đang xử lý", silences, StringComparison.Ordinal);
+        var active = Assert.Single(await app.Services.GetRequiredService<AlertStore>().SilencesAsync(true));
+        Assert.Equal(("lost_parcels", "ALPHA", (string?)null), (active.RuleCode, active.CarrierCode, active.UnitCode));
+        Assert.InRange((active.EndsAt - DateTime.UtcNow).TotalHours, 11.9, 12.1);
+        Assert.Equal(1, await app.CountAuditAsync("alert.silence"));
+    }
+
+    [Fact]
+    public async Task AnAdministratorEditsARuleOnThePageWithPhaseOverrides()
+    {
+        var (app, _) = await AppWithFiringAlertAsync();
+        await using var __ = app;
+        using var admin = await app.SignedInClientAsync("admin");
+        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync()).Single(r => r.Code == "throughput_low");
+
+        var form = await admin.GetStringAsync($"/alerts/rules?edit={rule.Id}");
+        var saved = await PostFormAsync(admin, "/alerts/rules", "", new()
+        {
+            ["Form.Id"] = rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Form.Code"] = "throughput_low",
+            ["Form.NameVi"] = rule.NameVi, ["Form.NameEn"] = rule.NameEn, ["Form.Metric"] = "throughput_ratio", ["Form.Comparison"] = "<",
+            ["Form.Threshold"] = "0.75", ["Form.ForDays"] = "2", ["Form.KeepFiringForDays"] = "1", ["Form.Severity"] = "critical",
+            ["Form.Email"] = "true", ["Form.Enabled"] = "true", ["Form.Phases"] = "holiday=muted; run_up=0.6",
+        });
+        var bad = await PostFormAsync(admin, "/alerts/rules", "", new()
+        {
+            ["Form.Code"] = "new_rule", ["Form.NameVi"] = "x", ["Form.NameEn"] = "x", ["Form.Metric"] = "lost", ["Form.Comparison"] = ">",
+            ["Form.Threshold"] = "1", ["Form.ForDays"] = "1", ["Form.Severity"] = "warning", ["Form.Email"] = "true", ["Form.Phases"] = "holiday=sometimes",
+        });
+
+        Assert.Contains("holiday=muted; run_up=0.7", form, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var after = await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id);
+        Assert.Equal((0.75, 2, 1, "critical"), (after.Threshold, after.ForDays, after.KeepFiringForDays, after.Severity));
+        Assert.Equal(["email"], after.Channels);
+        Assert.Equal([new PhaseOverride("holiday", true, null), new PhaseOverride("run_up", false, 0.6)], after.Phases);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("sometimes", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.CountAuditAsync("alert_rule.update"));
+    }
+}
