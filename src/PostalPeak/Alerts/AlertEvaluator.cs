@@ -13,13 +13,13 @@ namespace PostalPeak.Alerts;
 /// again changes nothing and sends nothing; a correction that removes a condition withdraws its open alert.
 /// </summary>
 public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, TimeProvider clock, IOptions<ComplianceOptions> compliance,
-    IOptions<JobsOptions> jobs, ILogger<AlertEvaluator> logger)
+    IOptions<JobsOptions> jobs, IOptions<AlertsOptions> options, ILogger<AlertEvaluator> logger)
 {
     public sealed record Result(int CarrierId, int Rules, int Opened, int Fired, int Resolved, int Withdrawn, int Notices, TimeSpan Elapsed);
 
     private sealed record Stored(long Id, int RuleId, string UnitCode, string State, DateOnly StartedOn, DateOnly? FiringOn);
 
-    private sealed record CarrierRow(int Id, string Code, string Name, DateOnly? FirstReport);
+    private sealed record CarrierRow(int Id, string Code, string Name, DateOnly? FirstReport, DateOnly? LastReport);
 
     /// <summary>The job queued after an upload's indicator refresh.</summary>
     public async Task<Result?> EvaluateAfterUploadAsync(long uploadId, CancellationToken cancellationToken)
@@ -50,7 +50,8 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         // The carrier's upload lock: never evaluate half-written reports or indicators, and one evaluation at a time.
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(20261128, @carrierId)", new { carrierId }, transaction, cancellationToken: cancellationToken));
         var carrier = await connection.QuerySingleAsync<CarrierRow>(new CommandDefinition("""
-            select c.id, c.code, c.name, (select min(report_date) from daily_report r where r.carrier_id = c.id) as first_report
+            select c.id, c.code, c.name, (select min(report_date) from daily_report r where r.carrier_id = c.id) as first_report,
+                   (select max(report_date) from daily_report r where r.carrier_id = c.id) as last_report
             from carrier c where c.id = @carrierId
             """, new { carrierId }, transaction, cancellationToken: cancellationToken));
         var rules = (await AlertRules.LoadEnabledAsync(connection, transaction, cancellationToken)).Where(r => r.CarrierCode is null || r.CarrierCode == carrier.Code).ToList();
@@ -91,8 +92,9 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
 
     /// <summary>
     /// A missing report is a condition of its own (value 1 on a day without any row from the carrier), judged
-    /// only once the day's deadline has passed, on season days from the carrier's first report on. A day is
-    /// never read as zeros.
+    /// only once the day's deadline has passed, on season days from the carrier's first report on: every gap
+    /// between reports, and the days after the latest report while they are recent
+    /// (<see cref="AlertsOptions.TrailingMissingDays"/>). A day is never read as zeros.
     /// </summary>
     private List<AlertDay> MissingReportDays(CarrierRow carrier, Dictionary<DateOnly, string?> phases, HashSet<DateOnly> reported, AlertRule rule)
     {
@@ -100,7 +102,8 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
             return [];
         var zone = TimeZoneInfo.FindSystemTimeZoneById(jobs.Value.TimeZone);
         var now = clock.GetUtcNow();
-        return phases.Keys.Where(d => d >= first).Order()
+        var recent = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-options.Value.TrailingMissingDays);
+        return phases.Keys.Where(d => d >= first && (d <= carrier.LastReport || d >= recent)).Order()
             .Where(d => TimeZoneInfo.ConvertTimeToUtc(d.AddDays(1).ToDateTime(new TimeOnly(compliance.Value.DeadlineHour, 0)), zone) <= now)
             .Select(d => new AlertDay(d, reported.Contains(d) ? 0 : 1, rule.ThresholdIn(phases[d])))
             .ToList();

@@ -13,4 +13,12 @@ public sealed class AlertsOptions
     /// </summary>
     [Range(0, 366)]
     public int NotifyWithinDays { get; set; } = 3;
+
+    /// <summary>
+    /// Days after a carrier's latest report count as missing only when they are this recent. Gaps between
+    /// reports always count. Without this, every file of a back-fill (a season loaded day by day, weeks
+    /// late) would first see all the later days as missing.
+    /// </summary>
+    [Range(1, 366)]
+    public int TrailingMissingDays { get; set; } = 7;
 }
