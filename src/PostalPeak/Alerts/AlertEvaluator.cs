@@ -57,7 +57,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         var rules = (await AlertRules.LoadEnabledAsync(connection, transaction, cancellationToken)).Where(r => r.CarrierCode is null || r.CarrierCode == carrier.Code).ToList();
         var phases = await PhasesAsync(connection, transaction, cancellationToken);
         var samples = (await connection.QueryAsync<IndicatorSample>(new CommandDefinition($"""
-            select unit_code, report_date, {string.Join(", ", IndicatorSample.Columns)}
+            select unit_code, report_date, {string.Join(", ", IndicatorSample.Columns)}, {IndicatorSample.BaseColumns}
             from daily_indicator where carrier_id = @carrierId order by unit_code, report_date
             """, new { carrierId }, transaction, cancellationToken: cancellationToken))).ToLookup(s => s.UnitCode);
         var reportedDays = (await connection.QueryAsync<DateOnly>(new CommandDefinition(
@@ -73,7 +73,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
             var series = rule.Metric == "missing_report"
                 ? [("", MissingReportDays(carrier, phases, reportedDays, rule))]
                 : samples.Where(s => rule.Covers(carrier.Code, s.Key))
-                    .Select(s => (Unit: s.Key, Days: s.Select(d => new AlertDay(d.ReportDate, d.Value(rule.Metric), rule.ThresholdIn(phases.GetValueOrDefault(d.ReportDate)))).ToList()))
+                    .Select(s => (Unit: s.Key, Days: s.Select(d => new AlertDay(d.ReportDate, d.Value(rule.Metric, rule.MinBase), rule.ThresholdIn(phases.GetValueOrDefault(d.ReportDate)))).ToList()))
                     .ToList();
             foreach (var (unit, days) in series)
             {

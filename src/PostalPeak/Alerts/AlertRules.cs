@@ -25,6 +25,8 @@ public sealed record AlertRule
     public string[]? UnitCodes { get; init; }
     public int ForDays { get; init; } = 1;
     public int KeepFiringForDays { get; init; }
+    /// <summary>For a rate: the smallest denominator (parcels) a day needs to be judged at all. Null: any.</summary>
+    public long? MinBase { get; init; }
     public string Severity { get; init; } = "warning";
     public string[] Channels { get; init; } = ["email", "webhook"];
     public bool Enabled { get; init; } = true;
@@ -58,7 +60,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
 
     private const string Select = """
         select r.id, r.code, r.name_vi, r.name_en, r.metric, r.comparison, r.threshold, c.code as carrier_code, r.unit_codes,
-               r.for_days, r.keep_firing_for_days, r.severity, r.channels, r.enabled, r.reason, r.updated_at, r.updated_by
+               r.for_days, r.keep_firing_for_days, r.min_base, r.severity, r.channels, r.enabled, r.reason, r.updated_at, r.updated_by
         from alert_rule r left join carrier c on c.id = r.carrier_id
         """;
 
@@ -107,7 +109,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         var parameters = new
         {
             id, checkedRule.Code, checkedRule.NameVi, checkedRule.NameEn, checkedRule.Metric, checkedRule.Comparison, checkedRule.Threshold, carrierId,
-            checkedRule.UnitCodes, checkedRule.ForDays, checkedRule.KeepFiringForDays, checkedRule.Severity, checkedRule.Channels, checkedRule.Enabled,
+            checkedRule.UnitCodes, checkedRule.ForDays, checkedRule.KeepFiringForDays, checkedRule.MinBase, checkedRule.Severity, checkedRule.Channels, checkedRule.Enabled,
             checkedRule.Reason, updatedBy = actor.Name,
         };
         int savedId;
@@ -116,15 +118,15 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
             savedId = id is null
                 ? await connection.QuerySingleAsync<int>("""
                     insert into alert_rule (code, name_vi, name_en, metric, comparison, threshold, carrier_id, unit_codes, for_days,
-                        keep_firing_for_days, severity, channels, enabled, reason, updated_by)
+                        keep_firing_for_days, min_base, severity, channels, enabled, reason, updated_by)
                     values (@Code, @NameVi, @NameEn, @Metric, @Comparison, @Threshold, @carrierId, @UnitCodes, @ForDays,
-                        @KeepFiringForDays, @Severity, @Channels, @Enabled, @Reason, @updatedBy)
+                        @KeepFiringForDays, @MinBase, @Severity, @Channels, @Enabled, @Reason, @updatedBy)
                     returning id
                     """, parameters, transaction)
                 : await connection.QuerySingleOrDefaultAsync<int?>("""
                     update alert_rule set code = @Code, name_vi = @NameVi, name_en = @NameEn, metric = @Metric, comparison = @Comparison,
                         threshold = @Threshold, carrier_id = @carrierId, unit_codes = @UnitCodes, for_days = @ForDays,
-                        keep_firing_for_days = @KeepFiringForDays, severity = @Severity, channels = @Channels, enabled = @Enabled,
+                        keep_firing_for_days = @KeepFiringForDays, min_base = @MinBase, severity = @Severity, channels = @Channels, enabled = @Enabled,
                         reason = @Reason, updated_by = @updatedBy, updated_at = now()
                     where id = @id
                     returning id
@@ -159,6 +161,8 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
             throw new InputException("invalid_threshold", "The threshold must be a number.");
         if (rule.ForDays is < 1 or > 60 || rule.KeepFiringForDays is < 0 or > 60)
             throw new InputException("invalid_days", "'for' is 1 to 60 days and 'keep firing for' 0 to 60 days.");
+        if (rule.MinBase is < 0)
+            throw new InputException("invalid_min_base", "The minimum base is a number of parcels, 0 or more.");
         if (!Severities.Contains(rule.Severity))
             throw new InputException("invalid_severity", "The severity must be info, warning or critical.");
         if (rule.Channels.Length == 0 || rule.Channels.Any(c => !ChannelNames.Contains(c)))

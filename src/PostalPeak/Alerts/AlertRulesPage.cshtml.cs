@@ -25,6 +25,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
         public string? UnitCodes { get; set; }
         public int ForDays { get; set; } = 1;
         public int KeepFiringForDays { get; set; }
+        public long? MinBase { get; set; }
         public string Severity { get; set; } = "warning";
         // False by default: an unticked box posts nothing.
         public bool Email { get; set; }
@@ -50,7 +51,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
             {
                 Id = rule.Id, Code = rule.Code, NameVi = rule.NameVi, NameEn = rule.NameEn, Metric = rule.Metric, Comparison = rule.Comparison,
                 Threshold = rule.Threshold.ToString(CultureInfo.InvariantCulture), CarrierCode = rule.CarrierCode, UnitCodes = rule.UnitCodes is null ? null : string.Join(", ", rule.UnitCodes),
-                ForDays = rule.ForDays, KeepFiringForDays = rule.KeepFiringForDays, Severity = rule.Severity, Email = rule.Channels.Contains("email"),
+                ForDays = rule.ForDays, KeepFiringForDays = rule.KeepFiringForDays, MinBase = rule.MinBase, Severity = rule.Severity, Email = rule.Channels.Contains("email"),
                 Webhook = rule.Channels.Contains("webhook"), Enabled = rule.Enabled, Phases = FormatPhases(rule.Phases), Reason = rule.Reason,
             };
     }
@@ -65,7 +66,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
             {
                 Code = Form.Code, NameVi = Form.NameVi, NameEn = Form.NameEn, Metric = Form.Metric, Comparison = Form.Comparison, Threshold = ParseNumber(Form.Threshold),
                 CarrierCode = Form.CarrierCode, UnitCodes = Form.UnitCodes?.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries),
-                ForDays = Form.ForDays, KeepFiringForDays = Form.KeepFiringForDays, Severity = Form.Severity,
+                ForDays = Form.ForDays, KeepFiringForDays = Form.KeepFiringForDays, MinBase = Form.MinBase, Severity = Form.Severity,
                 Channels = AlertRules.ChannelNames.Where(c => c == "email" ? Form.Email : Form.Webhook).ToArray(),
                 Enabled = Form.Enabled, Phases = ParsePhases(Form.Phases), Reason = Form.Reason ?? "",
             }, Actor.From(HttpContext));

@@ -25,6 +25,24 @@ public sealed record IndicatorSample
     public long? Returned { get; init; }
     public double? ComplaintsPer10k { get; init; }
     public long? OpenComplaints { get; init; }
+    /// <summary>Parcels handled that day (delivered + returned + lost): the base of the loss and damage rates.</summary>
+    public long Handled { get; init; }
+    public long? WindowReceived { get; init; }
+    public long? WindowComplaintBase { get; init; }
+
+    /// <summary>The columns read besides the metrics: the denominators of the rates.</summary>
+    public const string BaseColumns = "delivered + coalesce(returned, 0) + coalesce(lost, 0) as handled, window_received, window_complaint_base";
+
+    /// <summary>The value a rule judges, or null when the day is unknown or its rate rests on too few parcels.</summary>
+    public double? Value(string metric, long? minBase) => minBase is { } least && Base(metric) is { } parcels && parcels < least ? null : Value(metric);
+
+    private long? Base(string metric) => metric switch
+    {
+        "loss_per_10k" or "damage_per_10k" => Handled,
+        "complaints_per_10k" => WindowComplaintBase,
+        "throughput_ratio" or "days_to_clear" => WindowReceived,
+        _ => null,
+    };
 
     public double? Value(string metric) => metric switch
     {

@@ -44,6 +44,7 @@ public sealed class SampleSeasonsDatabase : IAsyncLifetime
                 await refresh.RefreshAfterUploadAsync(upload.Id, CancellationToken.None);
             Results.Add(new Result(fields[0], fields[4], (await store.FindAsync(upload.Id))!, await store.IssuesAsync(upload.Id)));
         }
+        await App.Services.GetRequiredService<PostalPeak.Alerts.AlertEvaluator>().EvaluateAllAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -181,6 +182,40 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample) : IClassFixt
             Assert.Contains(text, vietnamese, StringComparison.Ordinal);
         foreach (var text in new[] { "Peak before Tết", "Recovery", "self-reports" })
             Assert.Contains(text, english, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDefaultRulesFireOnEveryScriptedIncidentAndStayQuietOtherwise()
+    {
+        await using var connection = await sample.App.Db.OpenConnectionAsync();
+        var fired = (await connection.QueryAsync<(string Rule, string Carrier, string Unit, DateOnly FiringOn)>("""
+            select r.code, c.code, a.unit_code, a.firing_on
+            from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
+            where a.firing_on between '2026-01-18' and '2026-03-04'
+            """)).ToList();
+        bool Fired(string rule, string carrier, string unit) => fired.Any(f => f.Rule == rule && f.Carrier == carrier && f.Unit == unit);
+
+        // The backlog spiral in two units.
+        foreach (var unit in new[] { "15448", "15853" })
+        {
+            Assert.True(Fired("backlog_days_to_clear", "HOATOC", unit), unit);
+            Assert.True(Fired("throughput_low", "HOATOC", unit), unit);
+        }
+        // The loss incident, and the parcels unaccounted for the day after.
+        Assert.True(Fired("lost_parcels", "PHUONGDONG", "16378"));
+        Assert.True(Fired("loss_rate", "PHUONGDONG", "16378"));
+        Assert.Contains(("unaccounted_parcels", "PHUONGDONG", "16378", new DateOnly(2026, 2, 7)), fired);
+        // The complaint surge.
+        Assert.True(Fired("complaints_rate", "LAMSON", "14758"));
+        // The missing report, carrier-wide, on 12 February only.
+        Assert.Equal([new DateOnly(2026, 2, 12)], fired.Where(f => f.Rule == "missing_report").Select(f => f.FiringOn));
+        // The mistyped figures were corrected, so the alert they would have raised is not there.
+        Assert.DoesNotContain(fired, f => f.Rule == "unaccounted_parcels" && f.Carrier == "SAOKHUE");
+        // The muted rules raise nothing over the holiday, and ordinary days stay quiet: a handful of warnings
+        // about peak stress besides the incidents, not hundreds.
+        Assert.DoesNotContain(fired, f => f.Rule is "backlog_days_to_clear" or "throughput_low" or "backlog_growth"
+            && f.FiringOn >= new DateOnly(2026, 2, 17) && f.FiringOn <= new DateOnly(2026, 2, 21));
+        Assert.InRange(fired.Count, 15, 30);
     }
 
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
