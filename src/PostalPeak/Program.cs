@@ -1,4 +1,5 @@
 using PostalPeak.Accounts;
+using PostalPeak.Alerts;
 using PostalPeak.Calendar;
 using PostalPeak.Carriers;
 using PostalPeak.Compliance;
@@ -28,6 +29,7 @@ public partial class Program
         builder.AddCalendar();
         builder.AddCompliance();
         builder.AddIndicators();
+        builder.Services.AddNotifications();
         builder.AddJobs();
 
         var app = builder.Build();
@@ -40,6 +42,7 @@ public partial class Program
         app.MapCalendar();
         app.MapCompliance();
         app.MapIndicators();
+        app.MapNotifications();
         app.MapJobs();
         return app;
     }

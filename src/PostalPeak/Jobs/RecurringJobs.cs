@@ -15,6 +15,8 @@ public static class RecurringJobs
             configuration["Storage:Backup:Cron"] ?? DatabaseBackupJob.DefaultCron, local);
         jobs.AddOrUpdate<Ingestion.ResumeUploadsJob>(Ingestion.ResumeUploadsJob.Id, job => job.RunAsync(CancellationToken.None),
             Ingestion.ResumeUploadsJob.Cron, local);
+        jobs.AddOrUpdate<Alerts.OutboxSweepJob>(Alerts.OutboxSweepJob.Id, job => job.RunAsync(CancellationToken.None),
+            configuration["Notifications:SweepCron"] ?? Alerts.OutboxSweepJob.DefaultCron, local);
         if (string.IsNullOrWhiteSpace(configuration["Ingestion:DropFolder:Inbox"]))
             jobs.RemoveIfExists(Ingestion.DropFolderJob.Id);
         else
