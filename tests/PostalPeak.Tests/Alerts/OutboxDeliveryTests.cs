@@ -210,4 +210,30 @@ public sealed class OutboxDeliveryTests
         Assert.Equal(1, await app.CountAuditAsync("notification.retry"));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/v1/notifications?status=lost")).StatusCode);
     }
+    [Fact]
+    public async Task TheSweepQueuesOnlyPendingMessagesLeftOverdueAndIsScheduledEveryMinute()
+    {
+        await using var app = await TestApp.StartAsync(settings: Webhook(new Uri("http://127.0.0.1:9/hook")));
+        await app.AddCarrierAsync("ALPHA");
+        var alertId = await NotificationTestKit.InsertAlertAsync(app.Db, "ALPHA");
+        var options = app.Services.GetRequiredService<IOptions<NotificationOptions>>().Value;
+        var overdue = Assert.Single(await NotificationTestKit.AddToOutboxAsync(app.Db, NotificationTestKit.Notice(alertId, "ALPHA", "webhook"), options));
+        var fresh = Assert.Single(await NotificationTestKit.AddToOutboxAsync(app.Db, NotificationTestKit.Notice(alertId, "ALPHA", "webhook") with { Kind = "resolved" }, options));
+        var failed = Assert.Single(await NotificationTestKit.AddToOutboxAsync(app.Db, NotificationTestKit.Notice(alertId, "ALPHA", "webhook") with { Kind = "reminder", Sequence = 1 }, options));
+        await using (var command = app.Db.CreateCommand($"""
+            update notification set next_attempt_at = now() - interval '2 minutes' where id in ({overdue}, {failed});
+            update notification set status = 'failed' where id = {failed};
+            """))
+            await command.ExecuteNonQueryAsync();
+        var storage = app.Services.GetRequiredService<Hangfire.JobStorage>();
+        var queuedBefore = storage.GetMonitoringApi().EnqueuedCount("default");
+
+        var queued = await app.Services.GetRequiredService<OutboxSweepJob>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, queued);
+        Assert.Equal(queuedBefore + 1, storage.GetMonitoringApi().EnqueuedCount("default"));
+        using var connection = storage.GetConnection();
+        var sweep = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == OutboxSweepJob.Id);
+        Assert.Equal(("* * * * *", "Asia/Ho_Chi_Minh"), (sweep.Cron, sweep.TimeZoneId));
+    }
 }
