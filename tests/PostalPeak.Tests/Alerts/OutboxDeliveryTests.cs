@@ -209,6 +209,10 @@ public sealed class OutboxDeliveryTests
         Assert.Equal("pending", (await NotificationTestKit.RowAsync(app.Db, id)).Status);
         Assert.Equal(1, await app.CountAuditAsync("notification.retry"));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/v1/notifications?status=lost")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/api/v1/notifications")).StatusCode);
+        var page = await analyst.GetAsync("/admin/notifications");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("/account/denied", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
     [Fact]
     public async Task TheSweepQueuesOnlyPendingMessagesLeftOverdueAndIsScheduledEveryMinute()
