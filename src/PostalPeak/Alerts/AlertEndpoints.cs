@@ -17,11 +17,14 @@ public static class AlertEndpoints
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<AlertNotifier>();
         builder.Services.AddSingleton<AlertEvaluator>();
+        builder.Services.AddTransient<AlertReminderJob>();
+        builder.Services.AddNotifications();
         return builder;
     }
 
     public static WebApplication MapAlerts(this WebApplication app)
     {
+        app.MapNotifications();
         var rules = app.MapGroup("/api/v1/alert-rules").WithTags("Alerts");
         // Everyone may read the rules: carriers are held to them.
         rules.MapGet("/", (AlertRules store, CancellationToken cancellationToken) => store.ListAsync(cancellationToken));

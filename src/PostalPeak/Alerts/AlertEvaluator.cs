@@ -81,8 +81,9 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
                 await ReconcileAsync(connection, transaction, rule, carrier, unit, episodes, stored[(rule.Id, unit)].ToList(), counts, notices, cancellationToken);
             }
         }
-        var queued = await notifier.SelectAsync(connection, transaction, notices, cancellationToken);
+        var queued = await notifier.QueueAsync(connection, transaction, notices, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        notifier.Dispatch(queued);
         var result = new Result(carrierId, rules.Count, counts[0], counts[1], counts[2], counts[3], queued.Count, watch.Elapsed);
         if (result.Opened + result.Fired + result.Resolved + result.Withdrawn > 0)
             logger.LogInformation("Alerts for {Carrier}: {Opened} opened, {Fired} fired, {Resolved} resolved, {Withdrawn} withdrawn, {Notices} notifications in {Elapsed} ms",

@@ -1,4 +1,5 @@
 using Dapper;
+using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Jobs;
@@ -10,15 +11,36 @@ namespace PostalPeak.Alerts;
 /// Decides which alert changes become notifications: recent ones, not silenced. Writes them to the outbox
 /// in the evaluation's transaction, so a message exists exactly when the change it reports was committed.
 /// </summary>
-public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<JobsOptions> jobs, TimeProvider clock)
+public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<JobsOptions> jobs, IOptions<NotificationOptions> notifications,
+    TimeProvider clock, IBackgroundJobClient? jobClient = null)
 {
     /// <summary>A change of one alert that may be worth a message; the episode is null when corrected data withdrew it.</summary>
     public sealed record Pending(long AlertId, string Kind, AlertRule Rule, string CarrierCode, string CarrierName, string UnitCode, AlertEpisode? Episode);
 
     private sealed record Silence(int? RuleId, string? CarrierCode, string? UnitCode);
 
+    /// <summary>Writes the notifications worth sending to the outbox, in the caller's transaction; returns the new message ids.</summary>
+    public async Task<IReadOnlyList<long>> QueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Pending> pending,
+        CancellationToken cancellationToken, int sequence = 0)
+    {
+        var ids = new List<long>();
+        foreach (var notice in await SelectAsync(connection, transaction, pending, cancellationToken, sequence))
+            ids.AddRange(await Outbox.AddAsync(connection, transaction, notice, notifications.Value, cancellationToken));
+        return ids;
+    }
+
+    /// <summary>
+    /// Queues delivery after commit. A command-line run has no job client: its messages wait for the serving
+    /// process's outbox sweep, a minute at most.
+    /// </summary>
+    public void Dispatch(IReadOnlyList<long> ids)
+    {
+        if (jobClient is not null && ids.Count > 0)
+            Outbox.Dispatch(jobClient, ids);
+    }
+
     public async Task<IReadOnlyList<AlertNotice>> SelectAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Pending> pending,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int sequence = 0)
     {
         if (pending.Count == 0)
             return [];
@@ -34,10 +56,11 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
             """, new { codes = pending.Select(p => p.UnitCode).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(u => u.Code, u => u.Name);
         return pending
-            .Where(p => p.Episode is null || (p.Kind == "firing" ? p.Episode.FiringOn : p.Episode.ResolvedOn) >= oldest)
+            // A reminder follows an announced firing, whatever its report day.
+            .Where(p => p.Episode is null || p.Kind == "reminder" || (p.Kind == "firing" ? p.Episode.FiringOn : p.Episode.ResolvedOn) >= oldest)
             .Where(p => !silences.Any(s => (s.RuleId is null || s.RuleId == p.Rule.Id) && (s.CarrierCode is null || s.CarrierCode == p.CarrierCode)
                                            && (s.UnitCode is null || s.UnitCode == p.UnitCode)))
-            .Select(p => new AlertNotice(p.AlertId, p.Kind, 0, p.Rule.Code, p.Rule.NameVi, p.Rule.NameEn, p.Rule.Severity, p.Rule.Metric, p.Rule.Comparison,
+            .Select(p => new AlertNotice(p.AlertId, p.Kind, sequence, p.Rule.Code, p.Rule.NameVi, p.Rule.NameEn, p.Rule.Severity, p.Rule.Metric, p.Rule.Comparison,
                 p.Episode?.Threshold ?? p.Rule.Threshold, p.Episode?.Value, p.CarrierCode, p.CarrierName, p.UnitCode, units.GetValueOrDefault(p.UnitCode),
                 p.Episode?.StartedOn ?? today, p.Episode?.FiringOn, p.Episode?.ResolvedOn ?? (p.Episode is null ? today : null), p.Rule.Channels))
             .ToList();

@@ -95,7 +95,8 @@ internal static class IngestCommand
         var jobs = Options.Create(context.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
         var alerts = Options.Create(context.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         var compliance = Options.Create(context.Configuration.GetSection(Compliance.ComplianceOptions.Section).Get<Compliance.ComplianceOptions>() ?? new Compliance.ComplianceOptions());
-        return new AlertEvaluator(context.DataSource, new AlertNotifier(alerts, jobs, TimeProvider.System), TimeProvider.System, compliance, jobs, alerts,
+        var notifications = Options.Create(context.Configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions());
+        return new AlertEvaluator(context.DataSource, new AlertNotifier(alerts, jobs, notifications, TimeProvider.System), TimeProvider.System, compliance, jobs, alerts,
             context.Loggers.CreateLogger<AlertEvaluator>());
     }
 }

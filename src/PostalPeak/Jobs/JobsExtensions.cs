@@ -33,7 +33,11 @@ public static class JobsExtensions
         builder.Services.AddHangfire((services, configuration) => ConfigureOnce(configuration, services.GetRequiredService<ILoggerFactory>()));
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (options.RunServer)
-            builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);
+            builder.Services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+            });
         builder.Services.AddTransient<DatabaseBackupJob>();
         return builder;
     }

@@ -15,4 +15,11 @@ public sealed class JobsOptions
     /// <summary>Every schedule is read in this zone: the province's local time.</summary>
     [Required]
     public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+
+    /// <summary>
+    /// How often the server looks for delayed jobs that have come due (Hangfire's default, 15 s). A scheduled
+    /// job (e.g. a notification retry) starts up to this much late; tests set 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

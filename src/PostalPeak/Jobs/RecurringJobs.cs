@@ -19,6 +19,9 @@ public static class RecurringJobs
         var deadlineHour = configuration.GetValue("Compliance:DeadlineHour", 10);
         jobs.AddOrUpdate<Alerts.AlertEvaluator>("alerts.evaluate", job => job.EvaluateAllAsync(CancellationToken.None),
             configuration["Alerts:EvaluateCron"] ?? $"5 {deadlineHour} * * *", local);
+        jobs.AddOrUpdate<Alerts.AlertReminderJob>(Alerts.AlertReminderJob.Id, job => job.RunAsync(CancellationToken.None), Alerts.AlertReminderJob.Cron, local);
+        jobs.AddOrUpdate<Alerts.OutboxSweepJob>(Alerts.OutboxSweepJob.Id, job => job.RunAsync(CancellationToken.None),
+            configuration["Notifications:SweepCron"] ?? Alerts.OutboxSweepJob.DefaultCron, local);
         if (string.IsNullOrWhiteSpace(configuration["Ingestion:DropFolder:Inbox"]))
             jobs.RemoveIfExists(Ingestion.DropFolderJob.Id);
         else

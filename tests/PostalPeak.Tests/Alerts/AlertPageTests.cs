@@ -91,7 +91,7 @@ public sealed class AlertPageTests
             ["Form.Id"] = rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Form.Code"] = "throughput_low",
             ["Form.NameVi"] = rule.NameVi, ["Form.NameEn"] = rule.NameEn, ["Form.Metric"] = "throughput_ratio", ["Form.Comparison"] = "<",
             ["Form.Threshold"] = "0.75", ["Form.ForDays"] = "2", ["Form.KeepFiringForDays"] = "1", ["Form.Severity"] = "critical",
-            ["Form.Email"] = "true", ["Form.Enabled"] = "true", ["Form.Phases"] = "holiday=muted; run_up=0.6",
+            ["Form.Email"] = "true", ["Form.Enabled"] = "true", ["Form.Phases"] = "holiday=muted; run_up=0.55",
         });
         var bad = await PostFormAsync(admin, "/alerts/rules", "", new()
         {
@@ -99,12 +99,12 @@ public sealed class AlertPageTests
             ["Form.Threshold"] = "1", ["Form.ForDays"] = "1", ["Form.Severity"] = "warning", ["Form.Email"] = "true", ["Form.Phases"] = "holiday=sometimes",
         });
 
-        Assert.Contains("holiday=muted; run_up=0.7", form, StringComparison.Ordinal);
+        Assert.Contains("holiday=muted; run_up=0.6", form, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var after = await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id);
         Assert.Equal((0.75, 2, 1, "critical"), (after.Threshold, after.ForDays, after.KeepFiringForDays, after.Severity));
         Assert.Equal(["email"], after.Channels);
-        Assert.Equal([new PhaseOverride("holiday", true, null), new PhaseOverride("run_up", false, 0.6)], after.Phases);
+        Assert.Equal([new PhaseOverride("holiday", true, null), new PhaseOverride("run_up", false, 0.55)], after.Phases);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("sometimes", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await app.CountAuditAsync("alert_rule.update"));

@@ -139,7 +139,8 @@ public sealed class AlertScenarioTests
         var services = app.Services;
         var clock = new FixedClock(now);
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
-        return new AlertEvaluator(app.Db, new AlertNotifier(Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(), clock),
+        return new AlertEvaluator(app.Db, new AlertNotifier(Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(),
+            Get<Microsoft.Extensions.Options.IOptions<NotificationOptions>>(), clock),
             clock, Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Compliance.ComplianceOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(),
             Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Logging.ILogger<AlertEvaluator>>());
     }

@@ -1,0 +1,46 @@
+using System.Globalization;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Text;
+
+namespace PostalPeak.Alerts;
+
+/// <summary>Sends one outbox e-mail over SMTP with MailKit; a failure is an exception for the caller to record.</summary>
+public sealed class EmailSender(IOptions<NotificationOptions> options)
+{
+    /// <summary>A relay that does not answer within this is treated as down; the outbox retries later.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task SendAsync(long notificationId, string recipient, string subject, string body, CancellationToken cancellationToken)
+    {
+        var smtp = options.Value.Smtp;
+        if (string.IsNullOrWhiteSpace(smtp.Host) || smtp.From is null)
+            throw new InvalidOperationException("E-mail is off: Notifications:Smtp:Host is empty.");
+
+        using var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(smtp.FromName, smtp.From));
+        message.To.Add(MailboxAddress.Parse(recipient));
+        message.Subject = subject;
+        // The same id on every attempt lets a mail system (and a person) recognise a message sent twice.
+        message.MessageId = $"notification-{notificationId.ToString(CultureInfo.InvariantCulture)}@postalpeak";
+        message.Headers.Add("X-PostalPeak-Delivery", notificationId.ToString(CultureInfo.InvariantCulture));
+        message.Body = new TextPart(TextFormat.Plain) { Text = body };
+
+        using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
+        await client.ConnectAsync(smtp.Host, smtp.Port, Security(smtp.Security), cancellationToken);
+        if (!string.IsNullOrEmpty(smtp.UserName))
+            await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
+    }
+
+    private static SecureSocketOptions Security(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
+}
