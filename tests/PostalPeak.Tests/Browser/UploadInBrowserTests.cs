@@ -1,0 +1,48 @@
+using System.Globalization;
+using PostalPeak.Accounts;
+
+namespace PostalPeak.Tests.Browser;
+
+[Collection(BrowserTests.Name)]
+public sealed class UploadInBrowserTests(Infrastructure.Browser browser)
+{
+    [Fact]
+    public async Task ACarrierManagerUploadsAFileWatchesItBecomeAcceptedAndSeesTheFigures()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA", "Bưu chính Alpha");
+        await app.AddCarrierAsync("BETA");
+        await app.AddUserAsync("manager", Roles.CarrierManager, "ALPHA");
+        await using var served = await ServedApp.StartAsync(new Dictionary<string, string> { ["ConnectionStrings__PostalPeak"] = app.ConnectionString });
+        var page = await browser.NewPageAsync(served.Url);
+        var file = Path.Combine(Path.GetTempPath(), $"bao-cao-{Guid.NewGuid():N}.csv");
+        var day = new DateOnly(2026, 2, 10);
+        await File.WriteAllTextAsync(file, $"Ngày báo cáo,Mã đơn vị,Sản lượng nhận,Phát thành công,Tồn đọng cuối ngày\n{day:dd/MM/yyyy},14758,1.234,1.100,300\n");
+
+        try
+        {
+            await Infrastructure.Browser.SignInAsync(page, "manager");
+            await page.GotoAsync("/uploads");
+            await page.SetInputFilesAsync("#files", file);
+            await page.ClickAsync("#upload-form button[type=submit]");
+            await page.Locator("#results tbody tr td.notice").WaitForAsync(new() { Timeout = 30_000 });
+            var status = await page.Locator("#results tbody tr td").Nth(1).InnerTextAsync();
+            await Infrastructure.Browser.ScreenshotAsync(page, "uploads");
+
+            await page.GotoAsync("/indicators?season=2026");
+            var table = await page.Locator("[data-test=indicators]").InnerTextAsync();
+            var forbidden = await page.GotoAsync("/carriers/BETA/uploads");
+
+            Assert.Equal("Đã nhận", status.Trim());
+            Assert.Contains("ALPHA", table, StringComparison.Ordinal);
+            Assert.Contains(1234.ToString("N0", CultureInfo.GetCultureInfo("vi-VN")), table, StringComparison.Ordinal);
+            Assert.DoesNotContain("BETA", table, StringComparison.Ordinal);
+            Assert.Contains("/account/denied", page.Url, StringComparison.Ordinal);
+            Assert.NotNull(forbidden);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
