@@ -218,5 +218,22 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample) : IClassFixt
         Assert.InRange(fired.Count, 15, 30);
     }
 
+    [Fact]
+    public async Task TheOverviewShowsTheDayPerCarrierWithTheMissingReportAndTheProvinceBacklog()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var page = await client.GetStringAsync("/dashboard?season=2026&day=2026-02-12");
+        var english = await client.GetStringAsync("/dashboard?season=2026&day=2026-02-12&culture=en-US");
+
+        // HAMRONG sent nothing on 12 February: five tiles, and its 166 communes are missing.
+        Assert.Equal(5, page.Split("class=\"tile\"").Length - 1);
+        Assert.DoesNotContain("data-carrier=\"HAMRONG\"", page, StringComparison.Ordinal);
+        Assert.Matches(@"<td>HAMRONG</td><td class=""num"">0</td><td class=""num"">0</td>\s*<td class=""num error"">166</td>", page);
+        Assert.Contains("<svg class=\"series\"", page, StringComparison.Ordinal);
+        Assert.Contains("Season overview", english, StringComparison.Ordinal);
+        Assert.Contains("25 tháng Chạp", page, StringComparison.Ordinal);
+    }
+
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
 }

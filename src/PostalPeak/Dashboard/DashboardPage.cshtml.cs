@@ -1,0 +1,83 @@
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+using PostalPeak.Accounts;
+using PostalPeak.Alerts;
+using PostalPeak.Calendar;
+using PostalPeak.Compliance;
+using PostalPeak.Indicators;
+
+namespace PostalPeak.Dashboard;
+
+/// <summary>
+/// The season at a glance: for one report day, a tile per carrier coloured by the alert rules, the province
+/// backlog over the season, the alerts firing and who has reported. Every filter is in the URL.
+/// </summary>
+public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rules, AlertStore alerts, ComplianceReport compliance,
+    Seasons seasons, NpgsqlDataSource db) : PageModel
+{
+    public static readonly string[] TileMetrics = ["closing", "days_to_clear", "throughput_ratio", "loss_per_10k", "complaints_per_10k"];
+
+    [BindProperty(SupportsGet = true)] public int? Season { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? Day { get; set; }
+
+    public Season Current { get; private set; } = null!;
+    public IReadOnlyList<IndicatorRow> Tiles { get; private set; } = [];
+    public IReadOnlyList<IndicatorRow> SeasonDays { get; private set; } = [];
+    public IReadOnlyList<AlertSummary> Firing { get; private set; } = [];
+    public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
+    public IReadOnlyDictionary<string, AlertRule> RuleByMetric { get; private set; } = new Dictionary<string, AlertRule>();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var all = await seasons.ListAsync();
+        var today = DateTime.UtcNow;
+        Current = all.FirstOrDefault(s => s.Year == (Season ?? (today.Month >= 4 ? today.Year + 1 : today.Year))) ?? all[^1];
+        Season = Current.Year;
+        var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
+        // By default the latest day of the season with any report: at Tết that is yesterday or today.
+        if (Day is null)
+        {
+            await using var connection = await db.OpenConnectionAsync(cancellationToken);
+            Day = await connection.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
+                "select max(report_date) from daily_indicator where report_date between @From and @To",
+                new { Current.From, Current.To }, cancellationToken: cancellationToken)) ?? Current.From;
+        }
+        SeasonDays = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "day", "carrier"), cancellationToken);
+        Tiles = SeasonDays.Where(r => r.ReportDate == Day).ToList();
+        RuleByMetric = (await rules.ListAsync(cancellationToken)).Where(r => r.Enabled && r.CarrierCode is null && r.UnitCodes is null)
+            .GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.First());
+        Firing = await alerts.ListAsync(new AlertFilter("firing", carrier, null, null, null, null, 50), cancellationToken);
+        Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, Day, Day));
+    }
+
+    public static double? Value(IndicatorRow row, string metric) => metric switch
+    {
+        "closing" => row.Closing,
+        "days_to_clear" => row.DaysToClear,
+        "throughput_ratio" => row.ThroughputRatio,
+        "loss_per_10k" => row.LossPer10k,
+        "complaints_per_10k" => row.ComplaintsPer10k,
+        _ => null,
+    };
+
+    /// <summary>"bad" when the carrier's roll-up breaches the rule's threshold for that day's phase, "ok" when not, "" when unknown.</summary>
+    public string Colour(IndicatorRow row, string metric)
+    {
+        if (Value(row, metric) is not { } value || !RuleByMetric.TryGetValue(metric, out var rule) || rule.ThresholdIn(row.Phase) is not { } threshold)
+            return "";
+        return AlertWalk.Holds(rule.Comparison, value, threshold) ? "bad" : "ok";
+    }
+
+    public string BacklogChart()
+    {
+        var palette = new[] { "#1d4f91", "#b3261e", "#1e7b34", "#8a6d00", "#6a3d9a", "#0f7c8c", "#c05a00", "#5b6675" };
+        var carriers = SeasonDays.Where(r => r.Closing is not null).GroupBy(r => r.CarrierCode!).OrderBy(g => g.Key).ToList();
+        var province = SeasonDays.Where(r => r.Closing is not null).GroupBy(r => r.ReportDate!.Value)
+            .Select(g => (g.Key, (double)g.Sum(r => r.Closing!.Value))).ToList();
+        var lines = carriers.Select((g, i) => new SvgLineChart.Series(g.Key, g.Select(r => (r.ReportDate!.Value, (double)r.Closing!.Value)).ToList(), palette[i % palette.Length]))
+            .Prepend(new SvgLineChart.Series("Tỉnh / Province", province, "#1d2733")).ToList();
+        return SvgLineChart.Render(lines, "Tồn đọng cuối ngày / closing backlog", v => v.ToString("N0", System.Globalization.CultureInfo.CurrentCulture), tet: Current.TetDate);
+    }
+}
