@@ -52,18 +52,23 @@ public static class DigestChart
 
         var start = from.ToDateTime(TimeOnly.MinValue).ToOADate();
         var end = to.ToDateTime(TimeOnly.MinValue).ToOADate();
+        var top = Math.Max(10, series.SelectMany(s => s.Points).Select(p => p.Closing ?? 0).DefaultIfEmpty(0).Max() * 1.15);
         if (tetDate is { } tet)
         {
-            var marker = plot.Add.VerticalLine(tet.ToDateTime(TimeOnly.MinValue).ToOADate());
+            var x = tet.ToDateTime(TimeOnly.MinValue).ToOADate();
+            var marker = plot.Add.VerticalLine(x);
             marker.Color = Colors.Red;
             marker.LineWidth = 1.5f;
             marker.LinePattern = LinePattern.Dashed;
             if (withText)
             {
-                marker.LabelText = "Tết";
-                marker.LabelFontName = FontName;
-                marker.LabelFontSize = 13;
-                marker.LabelOppositeAxis = true;
+                // Inside the data area, beside the line's top: above the frame it would collide with the title.
+                var label = plot.Add.Text(" Tết", x, top);
+                label.LabelFontName = FontName;
+                label.LabelFontSize = 14;
+                label.LabelBold = true;
+                label.LabelFontColor = Colors.Red;
+                label.LabelAlignment = Alignment.UpperLeft;
             }
         }
 
@@ -78,8 +83,7 @@ public static class DigestChart
         };
         plot.Axes.Left.TickGenerator = left;
         plot.Axes.SetLimitsX(start - 0.5, end + 0.5);
-        var top = series.SelectMany(s => s.Points).Select(p => p.Closing ?? 0).DefaultIfEmpty(0).Max();
-        plot.Axes.SetLimitsY(0, Math.Max(10, top * 1.1));
+        plot.Axes.SetLimitsY(0, top);
 
         if (withText)
         {

@@ -75,9 +75,7 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
             return [];
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
 
-        var carriers = (await connection.QueryAsync<DigestCarrier>(new CommandDefinition(
-            "select id, code, name, coalesce(contact_emails, '{}') as contact_emails from carrier where active order by code",
-            cancellationToken: cancellationToken))).AsList();
+        var carriers = await CarriersAsync(connection, cancellationToken);
         var groups = new List<(string Group, IReadOnlyList<DigestCarrier> Carriers, IReadOnlyList<string> Recipients)>
         {
             (DepartmentGroup, carriers, Addresses(settings.DepartmentEmails)),
@@ -154,6 +152,17 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Digest of {Day}: {Count} e-mails written", reportDay, ids.Count);
         return ids.Order().ToList();
+    }
+
+    private static async Task<List<DigestCarrier>> CarriersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Plain Npgsql: Dapper does not map a text[] column to a record's string[] parameter.
+        await using var command = new NpgsqlCommand("select id, code, name, coalesce(contact_emails, '{}') from carrier where active order by code", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var carriers = new List<DigestCarrier>();
+        while (await reader.ReadAsync(cancellationToken))
+            carriers.Add(new DigestCarrier(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3)));
+        return carriers;
     }
 
     private static List<string> Addresses(IEnumerable<string> addresses) =>
