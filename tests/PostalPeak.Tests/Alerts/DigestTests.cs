@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using PostalPeak.Accounts;
 using PostalPeak.Alerts;
 using PostalPeak.Tests.Indicators;
 using SkiaSharp;
@@ -137,6 +139,33 @@ public sealed class DigestTests(ITestOutputHelper output)
             Assert.Empty(await app.Services.GetRequiredService<DigestJob>().ComposeAsync(new DateOnly(2026, 2, 20), CancellationToken.None));
             Assert.Equal(0, await DigestRowsAsync(app));
         }
+    }
+
+    [Fact]
+    public async Task AnAdministratorQueuesTheDigestOfADayWithTheAntiforgeryHeaderAndNobodyElseCan()
+    {
+        await using var app = await TestApp.StartAsync(settings: Email(port: 2525));
+        await app.AddUserAsync("admin", Roles.Admin);
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        using var admin = await app.SignedInClientAsync("admin");
+        using var analyst = await app.SignedInClientAsync("analyst");
+        var token = await TestApp.AntiforgeryTokenAsync(admin, "/admin/notifications");
+
+        async Task<HttpStatusCode> PostAsync(HttpClient client, string query, string? csrf)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications/digest" + query);
+            if (csrf is not null)
+                request.Headers.Add("X-CSRF-TOKEN", csrf);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, await PostAsync(admin, "?day=2026-02-05", token));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(admin, "?day=2026-02-05", null));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(admin, "?day=05/02/2026", token));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(admin, "?day=2999-01-01", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(analyst, "?day=2026-02-05", token));
+        Assert.Equal(1, await app.CountAuditAsync("notification.digest"));
     }
 
     [Fact]
