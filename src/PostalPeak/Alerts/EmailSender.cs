@@ -7,13 +7,21 @@ using MimeKit.Text;
 
 namespace PostalPeak.Alerts;
 
+/// <summary>A file sent with an e-mail (the digest's chart).</summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+
 /// <summary>Sends one outbox e-mail over SMTP with MailKit; a failure is an exception for the caller to record.</summary>
 public sealed class EmailSender(IOptions<NotificationOptions> options)
 {
     /// <summary>A relay that does not answer within this is treated as down; the outbox retries later.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public async Task SendAsync(long notificationId, string recipient, string subject, string body, CancellationToken cancellationToken)
+    public Task SendAsync(long notificationId, string recipient, string subject, string body, CancellationToken cancellationToken)
+        => SendAsync(notificationId, recipient, subject, body, null, cancellationToken);
+
+    /// <summary>A plain-text message; with an attachment, multipart/mixed with the text first.</summary>
+    public async Task SendAsync(long notificationId, string recipient, string subject, string body, EmailAttachment? attachment,
+        CancellationToken cancellationToken)
     {
         var smtp = options.Value.Smtp;
         if (string.IsNullOrWhiteSpace(smtp.Host) || smtp.From is null)
@@ -26,7 +34,14 @@ public sealed class EmailSender(IOptions<NotificationOptions> options)
         // The same id on every attempt lets a mail system (and a person) recognise a message sent twice.
         message.MessageId = $"notification-{notificationId.ToString(CultureInfo.InvariantCulture)}@postalpeak";
         message.Headers.Add("X-PostalPeak-Delivery", notificationId.ToString(CultureInfo.InvariantCulture));
-        message.Body = new TextPart(TextFormat.Plain) { Text = body };
+        if (attachment is null)
+            message.Body = new TextPart(TextFormat.Plain) { Text = body };
+        else
+        {
+            var builder = new BodyBuilder { TextBody = body };
+            builder.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+            message.Body = builder.ToMessageBody();
+        }
 
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         await client.ConnectAsync(smtp.Host, smtp.Port, Security(smtp.Security), cancellationToken);

@@ -21,7 +21,8 @@ public sealed class NotificationDelivery(NpgsqlDataSource db, EmailSender email,
 
     private sealed record Retried(string Channel, string Recipient, int Attempts, int? CarrierId);
 
-    private sealed record Message(long Id, string Channel, string Recipient, string Subject, string Body, int Attempts, bool Early);
+    private sealed record Message(long Id, string Channel, string Recipient, string Subject, string Body, int Attempts, bool Early,
+        byte[]? Attachment, string? AttachmentName, string? AttachmentType);
 
     /// <summary>
     /// Sends the message if it is pending and due, and records the attempt. Safe to run twice: the row is
@@ -36,7 +37,8 @@ public sealed class NotificationDelivery(NpgsqlDataSource db, EmailSender email,
         // A few seconds of slack: Hangfire's schedule and the database clock may disagree slightly, and a
         // stray early copy of the job must not turn a backoff into a burst.
         const string lockSql = """
-            select id, channel, recipient, subject, body, attempts, next_attempt_at > now() + interval '5 seconds' as early
+            select id, channel, recipient, subject, body, attempts, next_attempt_at > now() + interval '5 seconds' as early,
+                   attachment, attachment_name, attachment_type
             from notification
             where id = @notificationId and status = 'pending'
             for update skip locked
@@ -52,7 +54,9 @@ public sealed class NotificationDelivery(NpgsqlDataSource db, EmailSender email,
         try
         {
             if (message.Channel == "email")
-                await email.SendAsync(message.Id, message.Recipient, message.Subject, message.Body, cancellationToken);
+                await email.SendAsync(message.Id, message.Recipient, message.Subject, message.Body,
+                    message.Attachment is { } content ? new EmailAttachment(message.AttachmentName ?? "attachment", message.AttachmentType ?? "application/octet-stream", content) : null,
+                    cancellationToken);
             else
                 await webhook.SendAsync(message.Id, message.Recipient, message.Body, cancellationToken);
         }

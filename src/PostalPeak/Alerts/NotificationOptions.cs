@@ -34,6 +34,10 @@ public sealed class NotificationOptions
     /// <summary>The address people reach PostalPeak at, for links in messages; no links when empty.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>Hour of the day (in Jobs:TimeZone) at which the daily digest of the previous report day is sent.</summary>
+    [Range(0, 23)]
+    public int DigestHour { get; set; } = DigestJob.DefaultHour;
+
     /// <summary>When the outbox sweep runs (read in Jobs:TimeZone).</summary>
     [Required]
     public string SweepCron { get; set; } = OutboxSweepJob.DefaultCron;

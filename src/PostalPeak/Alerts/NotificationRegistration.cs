@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public static class NotificationRegistration
         services.AddSingleton<WebhookSender>();
         services.AddTransient<NotificationDelivery>();
         services.AddTransient<OutboxSweepJob>();
+        services.AddTransient<DigestJob>();
         services.AddHostedService<NotificationStartupLog>();
         return services;
     }
@@ -49,6 +51,27 @@ public static class NotificationRegistration
                     : InputException.NotFound("notification", id.ToString(CultureInfo.InvariantCulture));
             }
             return Results.Ok(new { id, status = "pending" });
+        }).DisableAntiforgery();
+
+        // The digest of one report day, e.g. again after late reports or for a day the schedule missed. Recipients
+        // who already have that day's digest get nothing new.
+        group.MapPost("/digest", async (string? day, HttpContext http, IAntiforgery antiforgery, IBackgroundJobClient jobs, DigestJob digest,
+            IOptions<NotificationOptions> options, NpgsqlDataSource db) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return Results.Problem(statusCode: 400, title: "The anti-forgery token is missing or invalid; reload the page and try again.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
+            if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var reportDay))
+                throw new InputException("invalid_date", "day is required, as yyyy-MM-dd.");
+            if (reportDay > digest.Yesterday().AddDays(1))
+                throw new InputException("future_date", $"{day} has not happened yet.");
+            if (!options.Value.EmailEnabled)
+                throw new InputException("email_off", "E-mail is off (Notifications:Smtp:Host is empty): a digest would not be written.",
+                    StatusCodes.Status409Conflict);
+            var jobId = jobs.Enqueue<DigestJob>(job => job.RunForDayAsync(reportDay, CancellationToken.None));
+            await using (var connection = await db.OpenConnectionAsync())
+                await AuditLog.WriteAsync(connection, null, Actor.From(http), "notification.digest", "digest", day, null, new { day, job_id = jobId });
+            return Results.Accepted(value: new { day, job_id = jobId });
         }).DisableAntiforgery();
         return app;
     }

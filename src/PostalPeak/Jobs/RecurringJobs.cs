@@ -22,6 +22,8 @@ public static class RecurringJobs
         jobs.AddOrUpdate<Alerts.AlertReminderJob>(Alerts.AlertReminderJob.Id, job => job.RunAsync(CancellationToken.None), Alerts.AlertReminderJob.Cron, local);
         jobs.AddOrUpdate<Alerts.OutboxSweepJob>(Alerts.OutboxSweepJob.Id, job => job.RunAsync(CancellationToken.None),
             configuration["Notifications:SweepCron"] ?? Alerts.OutboxSweepJob.DefaultCron, local);
+        jobs.AddOrUpdate<Alerts.DigestJob>(Alerts.DigestJob.Id, job => job.RunAsync(CancellationToken.None),
+            $"0 {configuration.GetValue("Notifications:DigestHour", Alerts.DigestJob.DefaultHour)} * * *", local);
         if (string.IsNullOrWhiteSpace(configuration["Ingestion:DropFolder:Inbox"]))
             jobs.RemoveIfExists(Ingestion.DropFolderJob.Id);
         else
