@@ -41,7 +41,7 @@ public static class IndicatorEndpoints
 
         group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs, IAntiforgery antiforgery) =>
         {
-            // Only people are administrators, so the request always comes from a browser session.
+            // Only people are administrators, so the request always comes from a signed-in browser.
             if (!await antiforgery.IsRequestValidAsync(http))
                 return Results.Problem(statusCode: 400, title: "The anti-forgery token is missing or invalid; reload the page and try again.",
                     extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
