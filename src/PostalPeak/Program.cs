@@ -3,6 +3,7 @@ using PostalPeak.Alerts;
 using PostalPeak.Calendar;
 using PostalPeak.Carriers;
 using PostalPeak.Compliance;
+using PostalPeak.Dashboard;
 using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
@@ -30,6 +31,7 @@ public partial class Program
         builder.AddCompliance();
         builder.AddIndicators();
         builder.AddAlerts();
+        builder.AddDashboard();
         builder.AddJobs();
 
         var app = builder.Build();
@@ -43,6 +45,7 @@ public partial class Program
         app.MapCompliance();
         app.MapIndicators();
         app.MapAlerts();
+        app.MapDashboard();
         app.MapJobs();
         return app;
     }

@@ -138,6 +138,14 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
         return results;
     }
 
+    /// <summary>Changes after every committed refresh; caches of figures key on it.</summary>
+    public static async Task<long> DataVersionAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<long>(new CommandDefinition(
+            "select case when is_called then last_value else 0 end from indicator_data_version", cancellationToken: cancellationToken));
+    }
+
     /// <summary>Recomputes one carrier's series (all of them when <paramref name="units"/> is null) from a day on.</summary>
     public async Task<Result> RefreshAsync(int carrierId, string[]? units, DateOnly? from, CancellationToken cancellationToken)
     {
@@ -150,6 +158,8 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
         await connection.ExecuteAsync(new CommandDefinition(DeleteSql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var rows = await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        // After commit: a cache keyed by the new version can only ever hold the new figures.
+        await connection.ExecuteAsync(new CommandDefinition("select nextval('indicator_data_version')", cancellationToken: cancellationToken));
         return new Result(carrierId, units?.Length ?? 0, from, rows, clock.Elapsed);
     }
 

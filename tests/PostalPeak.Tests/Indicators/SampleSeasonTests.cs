@@ -235,5 +235,52 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample) : IClassFixt
         Assert.Contains("25 tháng Chạp", page, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("backlog", "season=2026&by=carrier")]
+    [InlineData("intake", "season=2026")]
+    [InlineData("rates", "season=2026&carrier=LAMSON")]
+    [InlineData("overlay", "season=2023&season=2024&season=2025&metric=closing")]
+    [InlineData("heatmap", "season=2026&carrier=HOATOC&metric=days_to_clear")]
+    public async Task EveryChartIsAnImageOfTheRequestedSizeWithTextAndData(string kind, string query)
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var png = await client.GetByteArrayAsync($"/charts/{kind}.png?{query}&width=800&height=400");
+        var svg = await client.GetStringAsync($"/charts/{kind}.svg?{query}&width=640&height=360");
+        var again = await client.GetByteArrayAsync($"/charts/{kind}.png?{query}&width=800&height=400");
+
+        var folder = Directory.CreateDirectory(Path.Combine(Storage.MigrationTests.RepositoryRoot(), "TestResults", "charts")).FullName;
+        await File.WriteAllBytesAsync(Path.Combine(folder, kind + ".png"), png);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((800, 400), (bitmap.Width, bitmap.Height));
+        var colours = new HashSet<uint>();
+        var titleInk = 0;
+        for (var y = 0; y < bitmap.Height; y += 2)
+            for (var x = 0; x < bitmap.Width; x += 2)
+            {
+                var pixel = bitmap.GetPixel(x, y);
+                colours.Add((uint)pixel);
+                if (y < 40 && pixel.Red < 100 && pixel.Green < 100 && pixel.Blue < 100)
+                    titleInk++;
+            }
+        Assert.True(colours.Count > 20, $"{kind}: only {colours.Count} colours");
+        Assert.True(titleInk > 30, $"{kind}: the title area is empty ({titleInk} dark pixels)");
+        Assert.Contains("width=\"640\"", svg, StringComparison.Ordinal);
+        Assert.Contains("<text", svg, StringComparison.Ordinal);
+        Assert.Equal(png, again);
+    }
+
+    [Fact]
+    public async Task TheTableBehindAChartExportsAsCsv()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var csv = await client.GetStringAsync("/charts/backlog.csv?season=2026&by=carrier");
+
+        var lines = csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("season,phase,report_date,tet_offset", lines[0], StringComparison.Ordinal);
+        Assert.Equal(6 * 46 - 1 + 1, lines.Length); // six carriers × 46 days, HAMRONG missing one, plus the header
+    }
+
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
 }

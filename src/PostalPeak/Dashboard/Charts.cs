@@ -1,0 +1,183 @@
+using System.Globalization;
+using PostalPeak.Calendar;
+using PostalPeak.Indicators;
+using ScottPlot;
+
+namespace PostalPeak.Dashboard;
+
+/// <summary>What a chart shows: the indicator filters plus the chart's own settings, all from the URL.</summary>
+public sealed record ChartRequest(string Kind, int[] Seasons, string? CarrierCode, string? UnitCode, string By, string Metric, int Width, int Height,
+    bool English)
+{
+    public static readonly string[] Kinds = ["backlog", "intake", "rates", "overlay", "heatmap"];
+}
+
+/// <summary>
+/// The dashboard's charts, drawn on the server with ScottPlot (text in DejaVu Sans, which covers Vietnamese):
+/// dd/MM dates, a Tết marker and shaded phases on season charts, days without reports left as gaps.
+/// </summary>
+public static class Charts
+{
+    private const string FontName = "DejaVu Sans";
+
+    private static readonly Dictionary<string, Color> PhaseColours = new()
+    {
+        ["peak"] = Color.FromHex("#fdeccf"), ["run_up"] = Color.FromHex("#fbd5c4"), ["holiday"] = Color.FromHex("#f7c0c0"), ["recovery"] = Color.FromHex("#d7ecd9"),
+    };
+
+    public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season)
+    {
+        var plot = new Plot();
+        string T(string vi, string en) => request.English ? en : vi;
+        switch (request.Kind)
+        {
+            case "backlog":
+                Shade(plot, season);
+                foreach (var group in Groups(rows))
+                    Line(plot, group.Key, group.Select(r => (r.ReportDate!.Value, (double?)r.Closing)));
+                if (Groups(rows).Count() == 1)
+                    Line(plot, T("Tồn kiểm đếm", "Counted backlog"), rows.Select(r => (r.ReportDate!.Value, (double?)r.Backlog)), LinePattern.Dotted);
+                plot.Title(T("Tồn đọng cuối ngày", "Closing backlog"));
+                plot.YLabel(T("bưu gửi", "parcels"));
+                break;
+            case "intake":
+                Shade(plot, season);
+                Line(plot, T("Nhận", "Received"), Sum(rows, r => r.Received));
+                Line(plot, T("Phát thành công", "Delivered"), Sum(rows, r => r.Delivered));
+                plot.Title(T("Sản lượng nhận và phát", "Intake and delivery"));
+                plot.YLabel(T("bưu gửi/ngày", "parcels/day"));
+                break;
+            case "rates":
+                Shade(plot, season);
+                Line(plot, T("Thất lạc / 10.000", "Lost per 10,000"), Ratio(rows, r => r.Lost, r => r.Delivered + (r.Returned ?? 0) + (r.Lost ?? 0)));
+                Line(plot, T("Khiếu nại / 10.000", "Complaints per 10,000"), Ratio(rows, r => r.ComplaintsReceived, r => r.Received));
+                plot.Title(T("Thất lạc và khiếu nại trên 10.000 bưu gửi", "Losses and complaints per 10,000 parcels"));
+                break;
+            case "overlay":
+                foreach (var seasonRows in rows.GroupBy(r => r.Season).OrderBy(g => g.Key))
+                {
+                    var byOffset = seasonRows.GroupBy(r => r.TetOffset!.Value).OrderBy(g => g.Key)
+                        .Select(g => ((double)g.Key, Metric(request.Metric, g))).ToList();
+                    var scatter = plot.Add.Scatter(byOffset.Select(p => p.Item1).ToArray(), byOffset.Select(p => p.Item2 ?? double.NaN).ToArray());
+                    scatter.LegendText = $"{seasonRows.Key}";
+                    scatter.LineWidth = 2;
+                    scatter.MarkerSize = 3;
+                }
+                var tet = plot.Add.VerticalLine(0);
+                tet.Color = Colors.Red;
+                tet.LinePattern = LinePattern.Dashed;
+                plot.Title(T($"So sánh các mùa theo ngày Tết: {request.Metric}", $"Seasons on the Tết axis: {request.Metric}"));
+                plot.XLabel(T("ngày so với Mùng 1 Tết", "days from Tết"));
+                break;
+            case "heatmap":
+                var units = rows.Select(r => r.UnitCode!).Distinct().Order(StringComparer.Ordinal).ToList();
+                var days = rows.Select(r => r.ReportDate!.Value).Distinct().Order().ToList();
+                var values = new double[units.Count, days.Count];
+                for (var u = 0; u < units.Count; u++)
+                    for (var d = 0; d < days.Count; d++)
+                        values[u, d] = double.NaN;
+                var unitIndex = units.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
+                var dayIndex = days.Select((day, i) => (day, i)).ToDictionary(x => x.day, x => x.i);
+                foreach (var row in rows)
+                    values[unitIndex[row.UnitCode!], dayIndex[row.ReportDate!.Value]] = Metric(request.Metric, [row]) ?? double.NaN;
+                if (units.Count > 0 && days.Count > 0)
+                {
+                    var heatmap = plot.Add.Heatmap(values);
+                    heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
+                    plot.Add.ColorBar(heatmap);
+                    plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                        days.Select((day, i) => (day, i)).Where(x => x.i % Math.Max(1, days.Count / 10) == 0)
+                            .Select(x => new Tick(x.i, x.day.ToString("dd/MM", CultureInfo.InvariantCulture))).ToArray());
+                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                        units.Select((code, i) => (code, i)).Where(x => x.i % Math.Max(1, units.Count / 25) == 0)
+                            .Select(x => new Tick(units.Count - 1 - x.i, x.code)).ToArray());
+                }
+                plot.Title(T($"Đơn vị × ngày: {request.Metric}", $"Units × days: {request.Metric}"));
+                break;
+        }
+        if (request.Kind is "backlog" or "intake" or "rates")
+        {
+            plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
+            {
+                LabelFormatter = day => day.ToString("dd/MM", CultureInfo.InvariantCulture),
+            };
+            Tet(plot, season);
+        }
+        if (rows.Count == 0)
+            plot.Add.Annotation(T("Chưa có số liệu", "No figures yet"));
+        plot.Font.Set(FontName);
+        plot.Legend.Alignment = Alignment.UpperLeft;
+        if (request.Kind != "heatmap")
+            plot.ShowLegend();
+        return plot;
+    }
+
+    private static IEnumerable<IGrouping<string, IndicatorRow>> Groups(IReadOnlyList<IndicatorRow> rows) =>
+        rows.GroupBy(r => r.CarrierCode ?? r.UnitCode ?? r.ProvinceCode ?? "").OrderBy(g => g.Key, StringComparer.Ordinal);
+
+    private static IEnumerable<(DateOnly, double?)> Sum(IReadOnlyList<IndicatorRow> rows, Func<IndicatorRow, long> value) =>
+        rows.GroupBy(r => r.ReportDate!.Value).Select(g => (g.Key, (double?)g.Sum(value)));
+
+    private static IEnumerable<(DateOnly, double?)> Ratio(IReadOnlyList<IndicatorRow> rows, Func<IndicatorRow, long?> numerator, Func<IndicatorRow, long> denominator) =>
+        rows.GroupBy(r => r.ReportDate!.Value).Select(g =>
+        {
+            var known = g.Where(r => numerator(r) is not null).ToList();
+            var below = known.Sum(denominator);
+            return (g.Key, known.Count == 0 || below == 0 ? (double?)null : 10_000.0 * known.Sum(r => numerator(r)!.Value) / below);
+        });
+
+    /// <summary>Ratios from the group's summed counts, never averaged (design section 4).</summary>
+    private static double? Metric(string metric, IEnumerable<IndicatorRow> group)
+    {
+        var rows = group.ToList();
+        double? Divide(double numerator, double denominator) => denominator == 0 ? null : numerator / denominator;
+        return metric switch
+        {
+            "closing" => rows.Any(r => r.Closing is not null) ? rows.Sum(r => r.Closing ?? 0) : null,
+            "received" => rows.Sum(r => r.Received),
+            "days_to_clear" => rows.Count == 1 ? rows[0].DaysToClear : Divide(rows.Sum(r => r.Closing ?? 0), rows.Where(r => r.Closing is not null).Sum(r => r.DaysToClear is > 0 ? r.Closing!.Value / r.DaysToClear.Value : 0)),
+            "throughput_ratio" => rows.Count == 1 ? rows[0].ThroughputRatio : Divide(rows.Sum(r => r.Delivered), rows.Sum(r => r.Received)),
+            "loss_per_10k" => rows.Count == 1 ? rows[0].LossPer10k : Divide(10_000.0 * rows.Sum(r => r.Lost ?? 0), rows.Where(r => r.Lost is not null).Sum(r => r.Delivered + (r.Returned ?? 0) + r.Lost!.Value)),
+            "complaints_per_10k" => rows.Count == 1 ? rows[0].ComplaintsPer10k : Divide(10_000.0 * rows.Sum(r => r.ComplaintsReceived ?? 0), rows.Where(r => r.ComplaintsReceived is not null).Sum(r => r.Received)),
+            _ => null,
+        };
+    }
+
+    /// <summary>A day nobody reported is a gap in the line, never a zero.</summary>
+    private static void Line(Plot plot, string label, IEnumerable<(DateOnly Day, double? Value)> points, LinePattern? pattern = null)
+    {
+        var ordered = points.OrderBy(p => p.Day).ToList();
+        if (ordered.Count == 0)
+            return;
+        var scatter = plot.Add.Scatter(ordered.Select(p => p.Day.ToDateTime(TimeOnly.MinValue)).ToArray(), ordered.Select(p => p.Value ?? double.NaN).ToArray());
+        scatter.LegendText = label;
+        scatter.LineWidth = 2;
+        scatter.MarkerSize = 3;
+        if (pattern is { } linePattern)
+            scatter.LinePattern = linePattern;
+    }
+
+    private static void Shade(Plot plot, Season? season)
+    {
+        if (season is null)
+            return;
+        foreach (var phase in season.Phases)
+        {
+            var span = plot.Add.HorizontalSpan(season.TetDate.AddDays(phase.FromOffset).ToDateTime(TimeOnly.MinValue).ToOADate() - 0.5,
+                season.TetDate.AddDays(phase.ToOffset).ToDateTime(TimeOnly.MinValue).ToOADate() + 0.5);
+            span.FillColor = (PhaseColours.TryGetValue(phase.Code, out var colour) ? colour : Colors.LightGray).WithAlpha(0.5);
+            span.LineColor = Colors.Transparent;
+        }
+    }
+
+    private static void Tet(Plot plot, Season? season)
+    {
+        if (season is null)
+            return;
+        var line = plot.Add.VerticalLine(season.TetDate.ToDateTime(TimeOnly.MinValue).ToOADate());
+        line.Color = Colors.Red;
+        line.LinePattern = LinePattern.Dashed;
+        line.Text = "Tết";
+        line.LabelFontName = FontName;
+    }
+}
