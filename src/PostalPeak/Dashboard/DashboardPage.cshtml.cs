@@ -69,15 +69,4 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             return "";
         return AlertWalk.Holds(rule.Comparison, value, threshold) ? "bad" : "ok";
     }
-
-    public string BacklogChart()
-    {
-        var palette = new[] { "#1d4f91", "#b3261e", "#1e7b34", "#8a6d00", "#6a3d9a", "#0f7c8c", "#c05a00", "#5b6675" };
-        var carriers = SeasonDays.Where(r => r.Closing is not null).GroupBy(r => r.CarrierCode!).OrderBy(g => g.Key).ToList();
-        var province = SeasonDays.Where(r => r.Closing is not null).GroupBy(r => r.ReportDate!.Value)
-            .Select(g => (g.Key, (double)g.Sum(r => r.Closing!.Value))).ToList();
-        var lines = carriers.Select((g, i) => new SvgLineChart.Series(g.Key, g.Select(r => (r.ReportDate!.Value, (double)r.Closing!.Value)).ToList(), palette[i % palette.Length]))
-            .Prepend(new SvgLineChart.Series("Tỉnh / Province", province, "#1d2733")).ToList();
-        return SvgLineChart.Render(lines, "Tồn đọng cuối ngày / closing backlog", v => v.ToString("N0", System.Globalization.CultureInfo.CurrentCulture), tet: Current.TetDate);
-    }
 }

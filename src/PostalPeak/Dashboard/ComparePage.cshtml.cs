@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PostalPeak.Accounts;
+using PostalPeak.Indicators;
+
+namespace PostalPeak.Dashboard;
+
+/// <summary>Seasons overlaid on the Tết axis, for the province, a carrier or a unit (through the crosswalk across the 2025 reform).</summary>
+public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
+{
+    public static readonly string[] Metrics = ["closing", "days_to_clear", "throughput_ratio", "received", "loss_per_10k", "complaints_per_10k"];
+
+    [BindProperty(SupportsGet = true)] public int[] Season { get; set; } = [];
+    [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
+    [BindProperty(SupportsGet = true)] public string Metric { get; set; } = "closing";
+
+    public IReadOnlyList<IndicatorRow> Rows { get; private set; } = [];
+    public string Query { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (Carrier is not null && !User.MayActFor(Carrier))
+            return Forbid();
+        if (Season.Length == 0)
+        {
+            var coming = DateTime.UtcNow.Month >= 4 ? DateTime.UtcNow.Year + 1 : DateTime.UtcNow.Year;
+            Season = [coming - 3, coming - 2, coming - 1];
+        }
+        if (!Metrics.Contains(Metric))
+            Metric = "closing";
+        Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();
+        Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
+        var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
+        Rows = await indicators.RollUpAsync(new IndicatorFilter(Season, Carrier, Unit, null, null, "tet_offset", by), cancellationToken);
+        Query = string.Join("&", Season.Select(s => $"season={s}")) + (Carrier is null ? "" : $"&carrier={Uri.EscapeDataString(Carrier)}")
+            + (Unit is null ? "" : $"&unit={Uri.EscapeDataString(Unit)}") + $"&by={by}&metric={Metric}";
+        return Page();
+    }
+}
