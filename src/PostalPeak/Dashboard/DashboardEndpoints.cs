@@ -39,16 +39,16 @@ public static class DashboardEndpoints
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");
-            var rows = await query.RollUpAsync(new IndicatorFilter(request.Seasons, request.CarrierCode, request.UnitCode, null, null,
-                kind == "overlay" ? "tet_offset" : "day", request.By), cancellationToken);
+            var filter = new IndicatorFilter(request.Seasons, request.CarrierCode, request.UnitCode, null, null, kind == "overlay" ? "tet_offset" : "day", request.By);
             if (format == "csv")
-                return CsvResults.Write(rows, $"{kind}.csv");
+                return CsvResults.Write(await query.RollUpAsync(filter, cancellationToken), $"{kind}.csv");
 
             // Repeat views are cheap: the image is kept until the figures change (a refresh bumps the version).
             var version = await IndicatorRefresh.DataVersionAsync(db, cancellationToken);
             var key = $"chart:{version}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}";
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {
+                var rows = await query.RollUpAsync(filter, cancellationToken);
                 var current = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == request.Seasons[0]);
                 using var plot = Charts.Draw(request, rows, current);
                 var image = format == "svg"
