@@ -24,20 +24,45 @@ public static class CsvResults
             foreach (var row in rows)
             {
                 foreach (var property in properties)
-                    writer.WriteField(Format(property.GetValue(row)));
+                    Write(writer, property.GetValue(row));
                 await writer.EndRecordAsync();
             }
             await writer.FlushAsync();
         }, "text/csv; charset=utf-8", fileName);
     }
 
-    private static string Format(object? value) => value switch
+    /// <summary>
+    /// Numbers go out as numbers: only text is checked for spreadsheet formulas, so a negative backlog growth
+    /// stays -32 rather than becoming the text '-32, while a text field starting with = + - @ is neutralised.
+    /// </summary>
+    private static void Write(CsvWriter writer, object? value)
     {
-        null => "",
-        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
-        bool flag => flag ? "true" : "false",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+        switch (value)
+        {
+            case null:
+                writer.WriteField("");
+                break;
+            case long number:
+                writer.WriteField(number, default, CultureInfo.InvariantCulture);
+                break;
+            case int number:
+                writer.WriteField(number, default, CultureInfo.InvariantCulture);
+                break;
+            case double number:
+                writer.WriteField(number, default, CultureInfo.InvariantCulture);
+                break;
+            case DateOnly date:
+                writer.WriteField(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                break;
+            case DateTime time:
+                writer.WriteField(time.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case bool flag:
+                writer.WriteField(flag ? "true" : "false");
+                break;
+            default:
+                writer.WriteField(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                break;
+        }
+    }
 }

@@ -171,7 +171,7 @@ public sealed class IndicatorApiTests
     public async Task CsvUsesTheDesignColumnNames()
     {
         await using var app = await AppWithAnalystAsync("ALPHA");
-        await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered,backlog\n2024-02-01,380,1000,990,10\n2024-02-02,380,5,4,\n");
+        await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered,backlog\n2024-02-01,380,1000,990,10\n2024-02-02,380,5,9,\n");
         using var client = await app.SignedInClientAsync("analyst");
 
         var response = await client.GetAsync("/api/v1/indicators?season=2024&by=unit&format=csv");
@@ -186,7 +186,8 @@ public sealed class IndicatorApiTests
             Assert.Contains(column, header);
         var second = lines[2].Split(',');
         string Field(string name) => second[Array.IndexOf(header, name)];
-        Assert.Equal(("2024-02-02", "380", "11", "10", "1"), (Field("report_date"), Field("unit_code"), Field("closing"), Field("opening"), Field("backlog_growth")));
+        // A negative growth stays a number: the formula guard applies to text only.
+        Assert.Equal(("2024-02-02", "380", "6", "10", "-4"), (Field("report_date"), Field("unit_code"), Field("closing"), Field("opening"), Field("backlog_growth")));
         Assert.Equal("", Field("lost"));
     }
 

@@ -292,5 +292,27 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample)
         Assert.Equal(6 * 46 - 1 + 1, lines.Length); // six carriers × 46 days, HAMRONG missing one, plus the header
     }
 
+    [Fact]
+    public async Task ThePrintableSummaryHasEveryCarrierPhaseAlertAndReportingFigure()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var page = await client.GetStringAsync("/summary?season=2026");
+
+        string Table(string name)
+        {
+            var start = page.IndexOf($"data-test=\"{name}\"", StringComparison.Ordinal);
+            return page[start..page.IndexOf("</table>", start, StringComparison.Ordinal)];
+        }
+        Assert.Equal(6, Table("summary-carriers").Split("<tr>").Length - 2);
+        Assert.Equal(4, Table("summary-phases").Split("<tr>").Length - 2);
+        Assert.Contains("HOATOC", Table("summary-alerts"), StringComparison.Ordinal);
+        // HAMRONG: a whole day (166 communes) and one commune on another day.
+        var reporting = Table("summary-reporting");
+        var hamrong = reporting[reporting.IndexOf("<td>HAMRONG</td>", StringComparison.Ordinal)..];
+        var cells = System.Text.RegularExpressions.Regex.Matches(hamrong[..hamrong.IndexOf("</tr>", StringComparison.Ordinal)], ">([^<]*)</td>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["HAMRONG", "7.636", "167"], new[] { cells[0], cells[1], cells[4] });
+    }
+
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
 }

@@ -1,0 +1,43 @@
+using Dapper;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+using PostalPeak.Accounts;
+using PostalPeak.Calendar;
+using PostalPeak.Compliance;
+using PostalPeak.Indicators;
+
+namespace PostalPeak.Dashboard;
+
+/// <summary>A season on one printable page, for reporting upwards: totals per carrier and phase, alerts, reporting discipline.</summary>
+public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport compliance, Seasons seasons, NpgsqlDataSource db) : PageModel
+{
+    public sealed record AlertCount(string RuleNameVi, string RuleNameEn, string Severity, string CarrierCode, long Fired);
+
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)] public int? Season { get; set; }
+
+    public Season Current { get; private set; } = null!;
+    public IReadOnlyList<IndicatorRow> Carriers { get; private set; } = [];
+    public IReadOnlyList<IndicatorRow> Phases { get; private set; } = [];
+    public IReadOnlyList<AlertCount> Alerts { get; private set; } = [];
+    public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var all = await seasons.ListAsync();
+        var today = DateTime.UtcNow;
+        Current = all.FirstOrDefault(s => s.Year == (Season ?? (today.Month >= 4 ? today.Year + 1 : today.Year))) ?? all[^1];
+        Season = Current.Year;
+        var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
+        Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "season", "carrier"), cancellationToken);
+        Phases = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "phase", "province"), cancellationToken);
+        Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, null, null));
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        Alerts = (await connection.QueryAsync<AlertCount>(new CommandDefinition("""
+            select r.name_vi as rule_name_vi, r.name_en as rule_name_en, r.severity, c.code as carrier_code, count(*) as fired
+            from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
+            where a.firing_on between @From and @To and (@carrier::text is null or c.code = @carrier)
+            group by 1, 2, 3, 4
+            order by case r.severity when 'critical' then 0 when 'warning' then 1 else 2 end, 1, 4
+            """, new { Current.From, Current.To, carrier }, cancellationToken: cancellationToken))).AsList();
+    }
+}
