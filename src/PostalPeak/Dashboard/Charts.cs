@@ -5,6 +5,9 @@ using ScottPlot;
 
 namespace PostalPeak.Dashboard;
 
+/// <summary>A day to point out on a time chart: an alert began firing, or a carrier corrected its figures.</summary>
+public sealed record ChartMark(DateOnly Day, string Kind, string Label);
+
 /// <summary>What a chart shows: the indicator filters plus the chart's own settings, all from the URL.</summary>
 public sealed record ChartRequest(string Kind, int[] Seasons, string? CarrierCode, string? UnitCode, string By, string Metric, int Width, int Height,
     bool English)
@@ -25,7 +28,7 @@ public static class Charts
         ["peak"] = Color.FromHex("#fdeccf"), ["run_up"] = Color.FromHex("#fbd5c4"), ["holiday"] = Color.FromHex("#f7c0c0"), ["recovery"] = Color.FromHex("#d7ecd9"),
     };
 
-    public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season)
+    public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season, IReadOnlyList<ChartMark>? marks = null)
     {
         var plot = new Plot();
         string T(string vi, string en) => request.English ? en : vi;
@@ -102,6 +105,7 @@ public static class Charts
                 LabelFormatter = day => day.ToString("dd/MM", CultureInfo.InvariantCulture),
             };
             Tet(plot, season);
+            Mark(plot, marks ?? [], request.English);
         }
         if (rows.Count == 0)
             plot.Add.Annotation(T("Chưa có số liệu", "No figures yet"));
@@ -167,6 +171,25 @@ public static class Charts
                 season.TetDate.AddDays(phase.ToOffset).ToDateTime(TimeOnly.MinValue).ToOADate() + 0.5);
             span.FillColor = (PhaseColours.TryGetValue(phase.Code, out var colour) ? colour : Colors.LightGray).WithAlpha(0.5);
             span.LineColor = Colors.Transparent;
+        }
+    }
+
+    /// <summary>Thin lines where an alert began to fire (orange) or figures were corrected (blue, dotted), with one legend entry each.</summary>
+    private static void Mark(Plot plot, IReadOnlyList<ChartMark> marks, bool english)
+    {
+        foreach (var kind in marks.GroupBy(m => m.Kind))
+        {
+            var first = true;
+            foreach (var mark in kind.DistinctBy(m => m.Day))
+            {
+                var line = plot.Add.VerticalLine(mark.Day.ToDateTime(TimeOnly.MinValue).ToOADate());
+                line.Color = kind.Key == "alert" ? Colors.DarkOrange : Colors.SteelBlue;
+                line.LineWidth = 1;
+                line.LinePattern = kind.Key == "alert" ? LinePattern.Solid : LinePattern.Dotted;
+                if (first)
+                    line.LegendText = kind.Key == "alert" ? (english ? "alert fired" : "phát cảnh báo") : (english ? "figures corrected" : "số liệu đã sửa");
+                first = false;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -17,6 +18,23 @@ public static class DashboardEndpoints
     {
         builder.Services.AddMemoryCache(options => options.SizeLimit = 64L * 1024 * 1024);
         return builder;
+    }
+
+    /// <summary>For one carrier (and unit): the days its alerts began firing and the days it corrected figures.</summary>
+    private static async Task<IReadOnlyList<ChartMark>> MarksAsync(NpgsqlDataSource db, ChartRequest request, Season season, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            select a.firing_on as day, 'alert' as kind, r.code as label
+            from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
+            where c.code = @carrier and (@unit::text is null or a.unit_code = @unit) and a.firing_on between @from and @to
+            union all
+            select distinct h.report_date, 'correction', ''
+            from daily_report_history h join carrier c on c.id = h.carrier_id
+            where c.code = @carrier and (@unit::text is null or h.unit_code = @unit) and h.report_date between @from and @to
+            """;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<ChartMark>(new CommandDefinition(sql,
+            new { carrier = request.CarrierCode, unit = request.UnitCode, from = season.From, to = season.To }, cancellationToken: cancellationToken))).AsList();
     }
 
     public static WebApplication MapDashboard(this WebApplication app)
@@ -50,7 +68,8 @@ public static class DashboardEndpoints
             {
                 var rows = await query.RollUpAsync(filter, cancellationToken);
                 var current = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == request.Seasons[0]);
-                using var plot = Charts.Draw(request, rows, current);
+                var marks = current is null || request.CarrierCode is null ? [] : await MarksAsync(db, request, current, cancellationToken);
+                using var plot = Charts.Draw(request, rows, current, marks);
                 var image = format == "svg"
                     ? System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(request.Width, request.Height))
                     : plot.GetImageBytes(request.Width, request.Height, ImageFormat.Png);

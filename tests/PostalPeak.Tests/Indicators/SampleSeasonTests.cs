@@ -314,5 +314,19 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample)
         Assert.Equal(["HAMRONG", "7.636", "167"], new[] { cells[0], cells[1], cells[4] });
     }
 
+    [Fact]
+    public async Task TimeChartsMarkTheDaysAnAlertFiredAndTheDaysFiguresWereCorrected()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var corrected = await client.GetStringAsync("/charts/backlog.svg?season=2026&carrier=SAOKHUE&unit=14797&by=unit");
+        var spiral = await client.GetStringAsync("/charts/backlog.svg?season=2026&carrier=HOATOC&unit=15853&by=unit");
+        var province = await client.GetStringAsync("/charts/backlog.svg?season=2026");
+
+        Assert.Contains("số liệu đã sửa", corrected, StringComparison.Ordinal);
+        Assert.Contains("phát cảnh báo", spiral, StringComparison.Ordinal);
+        Assert.DoesNotContain("phát cảnh báo", province, StringComparison.Ordinal);
+    }
+
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);
 }
