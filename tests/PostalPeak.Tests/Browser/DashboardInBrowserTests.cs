@@ -19,7 +19,7 @@ public sealed class DashboardInBrowserTests(SampleSeasonsDatabase sample, Infras
         await page.ClickAsync("[data-carrier=HOATOC] h3 a");
         await page.WaitForURLAsync("**/series?season=2026&carrier=HOATOC");
         var chartLoaded = await page.Locator("[data-test=chart-backlog]").EvaluateAsync<bool>("img => img.complete && img.naturalWidth === 900");
-        await Infrastructure.Browser.ScreenshotAsync(page, "carrier");
+        await Infrastructure.Browser.ScreenshotAsync(page, "carrier", fullPage: false);
         // The worst unit comes first: the spiral.
         var worst = await page.Locator("[data-test=units] tbody tr").First.InnerTextAsync();
         await page.Locator("[data-test=units] tbody tr a").First.ClickAsync();

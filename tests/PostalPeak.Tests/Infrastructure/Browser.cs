@@ -50,11 +50,11 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>Full-page screenshots land in TestResults/screenshots, for the docs and for looking at a failure.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var folder = Path.Combine(Storage.MigrationTests.RepositoryRoot(), "TestResults", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = fullPage });
     }
 
     public async Task DisposeAsync()
