@@ -29,11 +29,17 @@ public sealed class UploadInBrowserTests(Infrastructure.Browser browser)
             var status = await page.Locator("#results tbody tr td").Nth(1).InnerTextAsync();
             await Infrastructure.Browser.ScreenshotAsync(page, "uploads");
 
+            await page.GotoAsync("/dashboard?season=2026");
+            var tile = await page.Locator("[data-carrier=ALPHA]").InnerTextAsync();
+            var tiles = await page.Locator("[data-test=tiles] .tile").CountAsync();
             await page.GotoAsync("/indicators?season=2026");
             var table = await page.Locator("[data-test=indicators]").InnerTextAsync();
             var forbidden = await page.GotoAsync("/carriers/BETA/uploads");
 
             Assert.Equal("Đã nhận", status.Trim());
+            // The overview opens on the latest reported day, 10 February, with the counted backlog of 300.
+            Assert.Equal(1, tiles);
+            Assert.Contains("300", tile, StringComparison.Ordinal);
             Assert.Contains("ALPHA", table, StringComparison.Ordinal);
             Assert.Contains(1234.ToString("N0", CultureInfo.GetCultureInfo("vi-VN")), table, StringComparison.Ordinal);
             Assert.DoesNotContain("BETA", table, StringComparison.Ordinal);
