@@ -36,7 +36,9 @@ public sealed class Browser : IAsyncLifetime
             Locale = "vi-VN",
             TimezoneId = "Asia/Ho_Chi_Minh",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the CI machine runs the whole suite, a throwaway PostgreSQL and the browser on two cores.
+        context.SetDefaultTimeout(45_000);
+        context.SetDefaultNavigationTimeout(45_000);
         return await context.NewPageAsync();
     }
 
@@ -45,8 +47,14 @@ public sealed class Browser : IAsyncLifetime
         await page.GotoAsync("/account/sign-in");
         await page.FillAsync("#UserName", userName);
         await page.FillAsync("#Password", password);
+        // The form posts and is redirected; waiting for that one navigation's DOM (not every later resource)
+        // keeps this steady on a loaded machine.
+        var navigated = page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.ClickAsync("button[type=submit].primary");
-        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
+        await navigated;
+        if (page.Url.Contains("/account/sign-in", StringComparison.Ordinal))
+            throw new InvalidOperationException($"Signing in as {userName} failed: still on {page.Url}.");
     }
 
     /// <summary>Full-page screenshots land in TestResults/screenshots, for the docs and for looking at a failure.</summary>
