@@ -69,6 +69,19 @@ internal static class IndicatorBenchmark
         await refresh.RecomputeAllAsync(CancellationToken.None);
         Console.WriteLine($"Full recompute again (replacing existing rows): {clock.Elapsed.TotalSeconds:N1} s");
 
+        // Alert evaluation of every carrier over the whole season (the default rules), then again (nothing changes).
+        var alertsOptions = Options.Create(new Alerts.AlertsOptions());
+        var jobsOptions = Options.Create(new JobsOptions());
+        var evaluator = new Alerts.AlertEvaluator(db, new Alerts.AlertNotifier(alertsOptions, jobsOptions, Options.Create(new Alerts.NotificationOptions()), TimeProvider.System),
+            TimeProvider.System, Options.Create(new Compliance.ComplianceOptions()), jobsOptions, alertsOptions, NullLogger<Alerts.AlertEvaluator>.Instance);
+        foreach (var pass in new[] { "first", "repeat" })
+        {
+            clock.Restart();
+            var evaluated = await evaluator.EvaluateAllAsync(CancellationToken.None);
+            Console.WriteLine($"Alert evaluation, {pass} pass: {evaluated.Count} carriers in {clock.Elapsed.TotalSeconds:N1} s "
+                + $"(slowest {evaluated.Max(r => r.Elapsed.TotalSeconds):N2} s; {evaluated.Sum(r => r.Opened)} alerts opened, {evaluated.Sum(r => r.Fired)} fired)");
+        }
+
         // One province's daily file from one carrier, through the real ingestion path.
         var province = communes.Where(c => c.Province == "38").Select(c => c.Code).ToArray();
         var ingestion = Options.Create(new IngestionOptions());
@@ -85,8 +98,10 @@ internal static class IndicatorBenchmark
             var status = await processor.ProcessAsync(upload.Id, CancellationToken.None);
             var processed = clock.Elapsed;
             var result = await refresh.RefreshAfterUploadAsync(upload.Id, CancellationToken.None);
+            var evaluation = await evaluator.EvaluateAfterUploadAsync(upload.Id, CancellationToken.None);
             Console.WriteLine($"Province file ({province.Length} rows, {label}): {status}, ingestion {processed.TotalMilliseconds:N0} ms, "
-                + $"indicator refresh {result?.Elapsed.TotalMilliseconds:N0} ms ({result?.Rows:N0} rows of {result?.Units} series from {result?.From:yyyy-MM-dd})");
+                + $"indicator refresh {result?.Elapsed.TotalMilliseconds:N0} ms ({result?.Rows:N0} rows of {result?.Units} series from {result?.From:yyyy-MM-dd}), "
+                + $"alert evaluation of the carrier {evaluation?.Elapsed.TotalMilliseconds:N0} ms");
         }
 
         var query = new IndicatorQuery(db);

@@ -132,7 +132,10 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
                 insert into alert_event (alert_id, kind, note) values (@Id, 'withdrawn', 'The reports no longer show the condition (corrected or re-evaluated).');
                 """, new { gone.Id }, transaction, cancellationToken: cancellationToken));
             counts[3]++;
-            if (gone.FiringOn is not null)
+            // Only an alert people were told about needs its end announced.
+            var announced = await connection.QuerySingleAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from notification where alert_id = @Id and kind = 'firing')", new { gone.Id }, transaction, cancellationToken: cancellationToken));
+            if (gone.FiringOn is not null && announced)
                 notices.Add(new AlertNotifier.Pending(gone.Id, "resolved", rule, carrier.Code, carrier.Name, unit, null));
         }
         foreach (var episode in episodes)

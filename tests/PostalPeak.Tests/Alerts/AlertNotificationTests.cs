@@ -80,6 +80,18 @@ public sealed class AlertNotificationTests
     }
 
     [Fact]
+    public async Task ACorrectionThatWithdrawsAnAnnouncedAlertAnnouncesItsEnd()
+    {
+        await using var app = await AppAsync();
+        await DayAsync(app, Today.AddDays(-1), lost: 9);
+
+        // The carrier meant 0.
+        await DayAsync(app, Today.AddDays(-1), lost: 0);
+
+        Assert.Equal(3, (await MessagesAsync(app)).Count(m => m.StartsWith("resolved/0 ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task RemindersRepeatEveryFewHoursUntilSomeoneAcknowledges()
     {
         await using var app = await AppAsync();
