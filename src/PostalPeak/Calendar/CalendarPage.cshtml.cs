@@ -15,9 +15,7 @@ public sealed class CalendarPageModel(Seasons seasons) : PageModel
     public async Task OnGetAsync()
     {
         All = await seasons.ListAsync();
-        // A season runs from December to March: from April on, the coming one is meant.
-        var today = DateTime.UtcNow;
-        var year = Season ?? (today.Month >= 4 ? today.Year + 1 : today.Year);
+        var year = Season ?? Seasons.ComingYear(DateTime.UtcNow);
         Current = All.FirstOrDefault(s => s.Year == year) ?? All[^1];
         Season = Current.Year;
         var days = Current.Days().ToList();
@@ -26,7 +24,5 @@ public sealed class CalendarPageModel(Seasons seasons) : PageModel
         Cells = [.. Enumerable.Repeat<SeasonDay?>(null, lead), .. days];
     }
 
-    public string PhaseName(string? code) => code is not null && Current.Phases.FirstOrDefault(p => p.Code == code) is { } phase
-        ? (System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? phase.NameEn : phase.NameVi)
-        : "";
+    public string PhaseName(string? code) => Current.Phases.FirstOrDefault(p => p.Code == code)?.Name ?? "";
 }

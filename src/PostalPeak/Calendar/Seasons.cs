@@ -5,7 +5,12 @@ using PostalPeak.Shell;
 
 namespace PostalPeak.Calendar;
 
-public sealed record Phase(string Code, string NameVi, string NameEn, int FromOffset, int ToOffset);
+public sealed record Phase(string Code, string NameVi, string NameEn, int FromOffset, int ToOffset)
+{
+    /// <summary>The name in the reader's language (English on request, Vietnamese otherwise).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Name => System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? NameEn : NameVi;
+}
 
 public sealed record Season(int Year, string Name, DateOnly TetDate, int FromOffset, int ToOffset, IReadOnlyList<Phase> Phases)
 {
@@ -32,6 +37,9 @@ public sealed record SeasonDay(DateOnly Date, int TetOffset, string? Phase, stri
 /// </summary>
 public sealed class Seasons(NpgsqlDataSource db)
 {
+    /// <summary>The season meant when none is named: a season runs from December to March, so from April on the coming one.</summary>
+    public static int ComingYear(DateTime utcNow) => utcNow.Month >= 4 ? utcNow.Year + 1 : utcNow.Year;
+
     public const int DefaultFrom = -30;
     public const int DefaultTo = 15;
 

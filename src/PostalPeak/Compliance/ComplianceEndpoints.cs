@@ -21,9 +21,7 @@ public static class ComplianceEndpoints
         {
             if (carrier is not null && !user.MayActFor(carrier))
                 return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.", extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
-            // A season runs from December to March: from April on, the coming one is meant.
-            var today = DateTime.UtcNow;
-            var year = season ?? (today.Month >= 4 ? today.Year + 1 : today.Year);
+            var year = season ?? Calendar.Seasons.ComingYear(DateTime.UtcNow);
             var days = await report.DaysAsync(year, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to);
             return Results.Ok(new ComplianceAnswer(year, ComplianceReport.Summarise(days), days));
         }).WithTags("Compliance");

@@ -24,7 +24,7 @@ public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
             return Forbid();
         if (Season.Length == 0)
         {
-            var coming = DateTime.UtcNow.Month >= 4 ? DateTime.UtcNow.Year + 1 : DateTime.UtcNow.Year;
+            var coming = Calendar.Seasons.ComingYear(DateTime.UtcNow);
             Season = [coming - 3, coming - 2, coming - 1];
         }
         if (!Metrics.Contains(Metric))

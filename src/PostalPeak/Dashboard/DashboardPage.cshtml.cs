@@ -32,8 +32,7 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var all = await seasons.ListAsync();
-        var today = DateTime.UtcNow;
-        Current = all.FirstOrDefault(s => s.Year == (Season ?? (today.Month >= 4 ? today.Year + 1 : today.Year))) ?? all[^1];
+        Current = all.FirstOrDefault(s => s.Year == (Season ?? Seasons.ComingYear(DateTime.UtcNow))) ?? all[^1];
         Season = Current.Year;
         var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
         // By default the latest day of the season with any report: at Tết that is yesterday or today.

@@ -17,7 +17,7 @@ public sealed class HeatmapPageModel : PageModel
     {
         if (Carrier is not null && !User.MayActFor(Carrier))
             return Forbid();
-        Season ??= DateTime.UtcNow.Month >= 4 ? DateTime.UtcNow.Year + 1 : DateTime.UtcNow.Year;
+        Season ??= Calendar.Seasons.ComingYear(DateTime.UtcNow);
         if (!ComparePageModel.Metrics.Contains(Metric))
             Metric = "days_to_clear";
         Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();

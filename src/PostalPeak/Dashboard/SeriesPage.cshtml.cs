@@ -23,8 +23,7 @@ public sealed class SeriesPageModel(IndicatorQuery indicators) : PageModel
     {
         if (Carrier is not null && !User.MayActFor(Carrier))
             return Forbid();
-        var today = DateTime.UtcNow;
-        Season ??= today.Month >= 4 ? today.Year + 1 : today.Year;
+        Season ??= Calendar.Seasons.ComingYear(DateTime.UtcNow);
         Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";

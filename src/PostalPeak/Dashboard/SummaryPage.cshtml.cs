@@ -24,8 +24,7 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var all = await seasons.ListAsync();
-        var today = DateTime.UtcNow;
-        Current = all.FirstOrDefault(s => s.Year == (Season ?? (today.Month >= 4 ? today.Year + 1 : today.Year))) ?? all[^1];
+        Current = all.FirstOrDefault(s => s.Year == (Season ?? Seasons.ComingYear(DateTime.UtcNow))) ?? all[^1];
         Season = Current.Year;
         var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
         Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "season", "carrier"), cancellationToken);

@@ -17,15 +17,11 @@ public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, N
     public string? QueuedJob { get; private set; }
     public IReadOnlyDictionary<string, Phase> Phases { get; private set; } = new Dictionary<string, Phase>();
 
-    public string PhaseName(string? code) => code is not null && Phases.TryGetValue(code, out var phase)
-        ? (System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? phase.NameEn : phase.NameVi)
-        : code ?? "";
+    public string PhaseName(string? code) => code is not null && Phases.TryGetValue(code, out var phase) ? phase.Name : code ?? "";
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        // A season runs from December to March: from April on, the coming one is meant.
-        var today = DateTime.UtcNow;
-        Season ??= today.Month >= 4 ? today.Year + 1 : today.Year;
+        Season ??= Seasons.ComingYear(DateTime.UtcNow);
         Phases = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == Season)?.Phases.ToDictionary(p => p.Code) ?? new Dictionary<string, Phase>();
         Rows = await query.RollUpAsync(new IndicatorFilter([Season.Value], User.IsDepartment() ? null : User.CarrierCode() ?? "\0",
             null, null, null, GroupBy: "phase", By: "carrier"), cancellationToken);
