@@ -113,9 +113,15 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
             where r.upload_id = @uploadId
             group by r.carrier_id, r.unit_code
             """, new { uploadId }, cancellationToken: cancellationToken))).AsList();
-        if (changes.Count == 0)
+        Result? result = null;
+        if (changes.Count > 0)
+            result = await RefreshAsync(changes[0].CarrierId, [.. changes.Select(c => c.UnitCode)], changes.Min(c => c.FirstDay), cancellationToken);
+        // Told to the uploader: from now on the dashboard shows this file. An upload that changed nothing is current at once.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update upload set figures_updated_at = now() where id = @uploadId and status = 'accepted'",
+            new { uploadId }, cancellationToken: cancellationToken));
+        if (result is null)
             return null;
-        var result = await RefreshAsync(changes[0].CarrierId, [.. changes.Select(c => c.UnitCode)], changes.Min(c => c.FirstDay), cancellationToken);
         logger.LogInformation("Indicators after upload {UploadId}: {Rows} rows of {Units} units from {From} in {Elapsed} ms",
             uploadId, result.Rows, result.Units, result.From, (long)result.Elapsed.TotalMilliseconds);
         return result;

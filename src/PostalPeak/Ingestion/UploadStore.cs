@@ -11,7 +11,7 @@ namespace PostalPeak.Ingestion;
 public sealed record Upload(
     long Id, string CarrierCode, string Channel, string OriginalName, long SizeBytes, string Actor, DateTime ReceivedAt,
     string Status, long? DuplicateOf, DateTime? FinishedAt, string? Encoding, string? Separator, int? RowsTotal, int? RowsNew,
-    int? RowsCorrected, int? RowsUnchanged, int ErrorCount, int WarningCount, string Language)
+    int? RowsCorrected, int? RowsUnchanged, int ErrorCount, int WarningCount, string Language, DateTime? FiguresUpdatedAt)
 {
     public bool IsFinal => Status is "accepted" or "rejected" or "duplicate";
 }
@@ -31,7 +31,7 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
     public const string Columns = """
         u.id, c.code as carrier_code, u.channel, u.original_name, u.size_bytes, u.actor, u.received_at, u.status, u.duplicate_of,
         u.finished_at, u.encoding, u.separator, u.rows_total, u.rows_new, u.rows_corrected, u.rows_unchanged,
-        u.error_count, u.warning_count, u.language
+        u.error_count, u.warning_count, u.language, u.figures_updated_at
         """;
 
     public long MaxBytes => options.Value.MaxUploadBytes;

@@ -42,14 +42,20 @@ public sealed class IndicatorRefreshTests
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var uploadId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
 
-        var after = before;
-        for (var attempt = 0; attempt < 300 && !after.ContainsKey((alpha.Id, "380", new DateOnly(2024, 2, 4))); attempt++)
+        // The upload says when its figures have caught up; by then the new day must be there.
+        JsonElement upload = default;
+        for (var attempt = 0; attempt < 600; attempt++)
         {
+            upload = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/uploads/{uploadId}")).GetProperty("upload");
+            if (upload.GetProperty("figures_updated_at").ValueKind != JsonValueKind.Null)
+                break;
             await Task.Delay(100);
-            after = await StampsAsync(app);
         }
+        var after = await StampsAsync(app);
 
-        Assert.True(after.ContainsKey((alpha.Id, "380", new DateOnly(2024, 2, 4))), $"the refresh after upload {uploadId} did not run");
+        Assert.Equal("accepted", upload.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, upload.GetProperty("figures_updated_at").ValueKind);
+        Assert.True(after.ContainsKey((alpha.Id, "380", new DateOnly(2024, 2, 4))), $"upload {uploadId} said its figures were updated before they were");
         var changed = after.Values.Where(s => before.TryGetValue((s.CarrierId, s.UnitCode, s.ReportDate), out var old) && old.ComputedAt != s.ComputedAt)
             .Select(s => (s.UnitCode, s.ReportDate)).Order().ToList();
         Assert.Equal([("380", new DateOnly(2024, 2, 2)), ("380", new DateOnly(2024, 2, 3))], changed);
