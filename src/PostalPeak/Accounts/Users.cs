@@ -66,6 +66,25 @@ public sealed class Users(NpgsqlDataSource db, TimeProvider clock)
         return user;
     }
 
+    /// <summary>Replaces a password and lifts a lockout; false when there is no such user.</summary>
+    public async Task<bool> SetPasswordAsync(string userName, string password, Actor actor)
+    {
+        if (Passwords.Problem(password) is { } problem)
+            throw new InputException("weak_password", $"The password needs {problem}.");
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var carrierId = await connection.QuerySingleOrDefaultAsync<(int Id, int? CarrierId)?>("""
+            update app_user set password_hash = @hash, failed_sign_ins = 0, locked_until = null
+            where user_name = @userName
+            returning id, carrier_id
+            """, new { userName = userName.Trim().ToLowerInvariant(), hash = Passwords.Hash(password) }, transaction);
+        if (carrierId is null)
+            return false;
+        await AuditLog.WriteAsync(connection, transaction, actor, "user.password", "user", userName, carrierId.Value.CarrierId, null);
+        await transaction.CommitAsync();
+        return true;
+    }
+
     public async Task<IReadOnlyList<UserAccount>> ListAsync()
     {
         await using var connection = await db.OpenConnectionAsync();

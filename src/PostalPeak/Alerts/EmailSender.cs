@@ -10,8 +10,11 @@ namespace PostalPeak.Alerts;
 /// <summary>A file sent with an e-mail (the digest's chart).</summary>
 public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
 
-/// <summary>Sends one outbox e-mail over SMTP with MailKit; a failure is an exception for the caller to record.</summary>
-public sealed class EmailSender(IOptions<NotificationOptions> options)
+/// <summary>
+/// Sends one outbox e-mail over SMTP with MailKit, or into the local mailbox when that is on and no server is
+/// configured; a failure is an exception for the caller to record.
+/// </summary>
+public sealed class EmailSender(IOptions<NotificationOptions> options, Npgsql.NpgsqlDataSource db)
 {
     /// <summary>A relay that does not answer within this is treated as down; the outbox retries later.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -23,6 +26,11 @@ public sealed class EmailSender(IOptions<NotificationOptions> options)
     public async Task SendAsync(long notificationId, string recipient, string subject, string body, EmailAttachment? attachment,
         CancellationToken cancellationToken)
     {
+        if (options.Value.UsesLocalMailbox)
+        {
+            await LocalMailbox.KeepAsync(db, notificationId, recipient, subject, body, attachment, cancellationToken);
+            return;
+        }
         var smtp = options.Value.Smtp;
         if (string.IsNullOrWhiteSpace(smtp.Host) || smtp.From is null)
             throw new InvalidOperationException("E-mail is off: Notifications:Smtp:Host is empty.");

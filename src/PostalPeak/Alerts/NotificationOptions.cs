@@ -42,8 +42,17 @@ public sealed class NotificationOptions
     [Required]
     public string SweepCron { get; set; } = OutboxSweepJob.DefaultCron;
 
-    /// <summary>Without an SMTP host there is no e-mail: no e-mail messages are written at all.</summary>
-    public bool EmailEnabled => !string.IsNullOrWhiteSpace(Smtp.Host);
+    /// <summary>
+    /// Without an SMTP host, e-mail is kept in the database and shown on /admin/mailbox instead of sent. The demo
+    /// turns it on so that an evaluator sees the messages without a mail server.
+    /// </summary>
+    public bool LocalMailbox { get; set; }
+
+    /// <summary>Mail goes to the SMTP server when one is configured, else to the local mailbox when asked for.</summary>
+    public bool UsesLocalMailbox => string.IsNullOrWhiteSpace(Smtp.Host) && LocalMailbox;
+
+    /// <summary>Without an SMTP host or the local mailbox there is no e-mail: no e-mail messages are written at all.</summary>
+    public bool EmailEnabled => !string.IsNullOrWhiteSpace(Smtp.Host) || LocalMailbox;
 
     /// <summary>Delay before attempt n+1 after n failed attempts: base × 2^(n−1), at most an hour.</summary>
     public TimeSpan RetryDelay(int failedAttempts) => RetryDelay(RetryBaseSeconds, failedAttempts);
@@ -109,7 +118,7 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
         var problems = new List<string>();
-        if (options.EmailEnabled)
+        if (options.EmailEnabled && !options.UsesLocalMailbox)
         {
             if (!IsAddress(options.Smtp.From))
                 problems.Add("Notifications:Smtp:From must be an e-mail address when Notifications:Smtp:Host is set.");

@@ -40,6 +40,22 @@ public sealed class Seasons(NpgsqlDataSource db)
     /// <summary>The season meant when none is named: a season runs from December to March, so from April on the coming one.</summary>
     public static int ComingYear(DateTime utcNow) => utcNow.Month >= 4 ? utcNow.Year + 1 : utcNow.Year;
 
+    /// <summary>
+    /// The season the analysis pages open on: the coming one once its first report is in, until then the latest
+    /// season with reports. In November the last Tết is what there is to read, not an empty page.
+    /// </summary>
+    public static async Task<int> DefaultYearAsync(NpgsqlDataSource db, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        var coming = ComingYear(utcNow);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<int>(new CommandDefinition("""
+            select coalesce((
+                select s.year from season s
+                where s.year <= @coming and s.tet_date + s.from_offset <= (select max(report_date) from daily_report)
+                order by s.year desc limit 1), @coming)
+            """, new { coming }, cancellationToken: cancellationToken));
+    }
+
     public const int DefaultFrom = -30;
     public const int DefaultTo = 15;
 

@@ -51,7 +51,7 @@ public static class DashboardEndpoints
             if (carrier is not null && !user.MayActFor(carrier))
                 return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
                     extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
-            var years = season is { Length: > 0 } ? season : [Seasons.ComingYear(DateTime.UtcNow)];
+            var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
             var request = new ChartRequest(kind, years, user.IsDepartment() ? carrier : user.CarrierCode(), unit,
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),

@@ -32,7 +32,8 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var all = await seasons.ListAsync();
-        Current = all.FirstOrDefault(s => s.Year == (Season ?? Seasons.ComingYear(DateTime.UtcNow))) ?? all[^1];
+        var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
+        Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
         var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
         // By default the latest day of the season with any report: at Tết that is yesterday or today.

@@ -9,7 +9,7 @@ namespace PostalPeak.Dashboard;
 /// One carrier, one unit, or the province over a season: the charts and the daily table behind them. The
 /// same page drills down: province → carrier → unit, every filter in the URL.
 /// </summary>
-public sealed class SeriesPageModel(IndicatorQuery indicators) : PageModel
+public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
@@ -23,7 +23,7 @@ public sealed class SeriesPageModel(IndicatorQuery indicators) : PageModel
     {
         if (Carrier is not null && !User.MayActFor(Carrier))
             return Forbid();
-        Season ??= Calendar.Seasons.ComingYear(DateTime.UtcNow);
+        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";

@@ -24,7 +24,8 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var all = await seasons.ListAsync();
-        Current = all.FirstOrDefault(s => s.Year == (Season ?? Seasons.ComingYear(DateTime.UtcNow))) ?? all[^1];
+        var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
+        Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
         var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
         Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "season", "carrier"), cancellationToken);

@@ -139,6 +139,12 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
         var results = new List<Result>();
         foreach (var carrierId in carriers)
             results.Add(await RefreshAsync(carrierId, null, null, cancellationToken));
+        // Every accepted upload is in the figures now, including any whose own refresh has not run yet.
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update upload set figures_updated_at = now() where status = 'accepted' and figures_updated_at is null", cancellationToken: cancellationToken));
+        }
         logger.LogInformation("Indicators recomputed for {Carriers} carriers: {Rows} rows in {Elapsed} ms",
             results.Count, results.Sum(r => r.Rows), (long)results.Sum(r => r.Elapsed.TotalMilliseconds));
         return results;

@@ -14,16 +14,24 @@ public sealed partial class ServedApp : IAsyncDisposable
     private readonly Process _process;
     private readonly Task<string> _errors;
 
-    private ServedApp(Process process, Uri url, Task<string> errors)
+    private ServedApp(Process process, Uri url, Task<string> errors, IReadOnlyList<string> startOutput)
     {
         _process = process;
         Url = url;
         _errors = errors;
+        StartOutput = startOutput;
     }
 
     public Uri Url { get; }
 
-    public static async Task<ServedApp> StartAsync(IDictionary<string, string> environment)
+    /// <summary>What the command printed up to and including its address.</summary>
+    public IReadOnlyList<string> StartOutput { get; }
+
+    public static Task<ServedApp> StartAsync(IDictionary<string, string> environment) =>
+        StartAsync(environment, ["serve"], TimeSpan.FromSeconds(90));
+
+    /// <summary>Runs a serving command (`serve`, `demo`) until it prints the address it listens on.</summary>
+    public static async Task<ServedApp> StartAsync(IDictionary<string, string> environment, IReadOnlyList<string> command, TimeSpan startTimeout)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -32,7 +40,7 @@ public sealed partial class ServedApp : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "PostalPeak.dll"), "serve", "--urls", "http://127.0.0.1:0" })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "PostalPeak.dll") }.Concat(command).Concat(["--urls", "http://127.0.0.1:0"]))
             start.ArgumentList.Add(argument);
         start.Environment["Storage__Backup__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -40,17 +48,19 @@ public sealed partial class ServedApp : IAsyncDisposable
             start.Environment[key] = value;
         var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new CancellationTokenSource(startTimeout);
+        var printed = new List<string>();
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
+            printed.Add(line);
             if (RunningAt().Match(line) is { Success: true } match)
             {
                 _ = process.StandardOutput.ReadToEndAsync();
-                return new ServedApp(process, new Uri(match.Groups[1].Value), errors);
+                return new ServedApp(process, new Uri(match.Groups[1].Value), errors, printed);
             }
         }
         await process.WaitForExitAsync(timeout.Token);
-        throw new InvalidOperationException($"serve exited with {process.ExitCode} before printing its URL: {await errors}");
+        throw new InvalidOperationException($"{command[0]} exited with {process.ExitCode} before printing its URL: {await errors}");
     }
 
     public HttpClient Client(string? bearerToken = null)
@@ -80,6 +90,6 @@ public sealed partial class ServedApp : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"PostalPeak is running at (http://\S+)")]
+    [GeneratedRegex(@"PostalPeak (?:demo )?is running at (http://\S+)")]
     private static partial Regex RunningAt();
 }

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+using PostalPeak.Accounts;
+using PostalPeak.Alerts;
+using PostalPeak.Audit;
+using PostalPeak.Indicators;
+using PostalPeak.Ingestion;
+
+namespace PostalPeak.Demo;
+
+/// <summary>A demo account with the password generated for this run.</summary>
+public sealed record DemoAccount(string UserName, string Role, string? CarrierCode, string Password);
+
+/// <summary>How far the loading is: files done of the total, and the one just done.</summary>
+public sealed record DemoProgress(int Done, int Total, SampleManifestEntry Entry, string Status);
+
+/// <summary>
+/// Fills a database with the sample seasons the way carriers would have: every file stored and processed by
+/// the ingestion job's own code, then the indicators computed and the alerts evaluated. Files already
+/// stored are skipped, so a second start of the demo loads nothing twice.
+/// </summary>
+public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, Users users, UploadStore store, UploadProcessor processor,
+    IndicatorRefresh indicators, AlertEvaluator alerts)
+{
+    public static readonly Actor Actor = new("demo", null, null, null);
+
+    /// <summary>The department's demo address; the carriers' contacts are made up the same way (.example never resolves).</summary>
+    public const string DepartmentEmail = "phong.buuchinh@so.thanhhoa.example";
+
+    public static string ContactEmail(string carrierCode) => $"dieuhanh@{carrierCode.ToLowerInvariant()}.example";
+
+    public async Task EnsureCarriersAsync(string folder)
+    {
+        foreach (var line in File.ReadLines(Path.Combine(folder, SampleData.CarriersFile)).Skip(1).Where(l => l.Length > 0))
+        {
+            var fields = line.Split(',', 2);
+            if (await carriers.FindAsync(fields[0]) is null)
+                await carriers.AddAsync(fields[0], fields[1], [ContactEmail(fields[0])], null, Actor);
+        }
+    }
+
+    /// <summary>One account per role, each with a fresh password, so the ones printed are the ones that work.</summary>
+    public async Task<IReadOnlyList<DemoAccount>> ResetAccountsAsync(string managerCarrier)
+    {
+        var accounts = new List<DemoAccount>
+        {
+            new("admin", Roles.Admin, null, Passwords.Generate()),
+            new("analyst", Roles.Analyst, null, Passwords.Generate()),
+            new(managerCarrier.ToLowerInvariant(), Roles.CarrierManager, managerCarrier, Passwords.Generate()),
+        };
+        foreach (var account in accounts)
+        {
+            if (!await users.SetPasswordAsync(account.UserName, account.Password, Actor))
+                await users.AddAsync(account.UserName, account.UserName, null, account.Role, account.CarrierCode, account.Password, Actor);
+        }
+        return accounts;
+    }
+
+    /// <summary>The manifest's files not yet stored for their carrier (by content), in upload order.</summary>
+    public async Task<IReadOnlyList<SampleManifestEntry>> MissingAsync(string folder, IEnumerable<SampleManifestEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var stored = (await connection.QueryAsync<(string Code, byte[] Sha)>(new CommandDefinition(
+                "select c.code, u.sha256 from upload u join carrier c on c.id = u.carrier_id", cancellationToken: cancellationToken)))
+            .Select(r => (r.Code, Convert.ToHexString(r.Sha))).ToHashSet();
+        var missing = new List<SampleManifestEntry>();
+        foreach (var entry in entries)
+        {
+            var hash = Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(folder, entry.File), cancellationToken)));
+            if (!stored.Contains((entry.CarrierCode, hash)))
+                missing.Add(entry);
+        }
+        return missing;
+    }
+
+    /// <summary>
+    /// Stores and processes the files, each carrier's in manifest order and the carriers side by side (they
+    /// share nothing), then computes every indicator once and evaluates every carrier's alerts.
+    /// </summary>
+    public async Task LoadAsync(string folder, IReadOnlyList<SampleManifestEntry> entries, IProgress<DemoProgress> progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        await Parallel.ForEachAsync(entries.GroupBy(e => e.CarrierCode),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
+            async (carrierFiles, token) =>
+            {
+                foreach (var entry in carrierFiles)
+                {
+                    Upload upload;
+                    await using (var content = File.OpenRead(Path.Combine(folder, entry.File)))
+                        upload = await store.ReceiveAsync(content, Path.GetFileName(entry.File), "cli", entry.CarrierCode, Actor, "vi", token);
+                    var status = await processor.ProcessAsync(upload.Id, token);
+                    progress.Report(new DemoProgress(Interlocked.Increment(ref done), entries.Count, entry, status));
+                }
+            });
+        if (entries.Count > 0)
+            await indicators.RecomputeAllAsync(cancellationToken);
+        await alerts.EvaluateAllAsync(cancellationToken);
+    }
+}
