@@ -21,6 +21,7 @@ public static class Commands
         root.Subcommands.Add(TetCommand.Create());
         root.Subcommands.Add(RecomputeCommand.Create());
         root.Subcommands.Add(SampleDataCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
         // No command at all means serve.
         var parse = root.Parse(args.Length == 0 ? ["serve"] : args);
 
