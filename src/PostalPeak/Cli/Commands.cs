@@ -22,6 +22,7 @@ public static class Commands
         root.Subcommands.Add(RecomputeCommand.Create());
         root.Subcommands.Add(SampleDataCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
         // No command at all means serve.
         var parse = root.Parse(args.Length == 0 ? ["serve"] : args);
 
