@@ -37,14 +37,9 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         Season = Current.Year;
         var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
         // By default the latest day of the season with any report: at Tết that is yesterday or today.
-        if (Day is null)
-        {
-            await using var connection = await db.OpenConnectionAsync(cancellationToken);
-            Day = await connection.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
-                "select max(report_date) from daily_indicator where report_date between @From and @To",
-                new { Current.From, Current.To }, cancellationToken: cancellationToken)) ?? Current.From;
-        }
         SeasonDays = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "day", "carrier"), cancellationToken);
+        // Of the carriers the reader may see: a manager's overview must not open on a day only others reported.
+        Day ??= SeasonDays.Max(r => r.ReportDate) ?? Current.From;
         Tiles = SeasonDays.Where(r => r.ReportDate == Day).ToList();
         RuleByMetric = (await rules.ListAsync(cancellationToken)).Where(r => r.Enabled && r.CarrierCode is null && r.UnitCodes is null)
             .GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.First());
