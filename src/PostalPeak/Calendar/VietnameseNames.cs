@@ -27,5 +27,15 @@ public static class VietnameseNames
         _ => DayLabel(date),
     };
 
+    /// <summary>
+    /// <see cref="TetLabel"/> without the word "tháng" on other days ("Mùng 2 Chạp", "16 Chạp", "15 Giêng"): short
+    /// enough to sit under a date on a chart's axis.
+    /// </summary>
+    public static string ShortLabel(LunarDate date) => date switch
+    {
+        { Month: 12, Day: >= 23, IsLeapMonth: false } or { Month: 1, Day: <= 10, IsLeapMonth: false } => TetLabel(date),
+        _ => $"{(date.Day <= 10 ? "Mùng " : "")}{date.Day} {(date.Month == 11 ? "Mười Một" : Months[date.Month - 1])}{(date.IsLeapMonth ? " nhuận" : "")}",
+    };
+
     private static int Mod(int value, int divisor) => ((value % divisor) + divisor) % divisor;
 }

@@ -17,7 +17,7 @@ public sealed record ChartRequest(string Kind, int[] Seasons, string? CarrierCod
 
 /// <summary>
 /// The dashboard's charts, drawn on the server with ScottPlot (text in DejaVu Sans, which covers Vietnamese):
-/// dd/MM dates, a Tết marker and shaded phases on season charts, days without reports left as gaps.
+/// dates labelled dd/MM over the lunar day on a season's time charts, a Tết marker and shaded phases, days without reports left as gaps.
 /// </summary>
 public static class Charts
 {
@@ -73,37 +73,20 @@ public static class Charts
                 plot.XLabel(T("ngày so với Mùng 1 Tết", "days from Tết"));
                 break;
             case "heatmap":
-                var units = rows.Select(r => r.UnitCode!).Distinct().Order(StringComparer.Ordinal).ToList();
-                var days = rows.Select(r => r.ReportDate!.Value).Distinct().Order().ToList();
-                var values = new double[units.Count, days.Count];
-                for (var u = 0; u < units.Count; u++)
-                    for (var d = 0; d < days.Count; d++)
-                        values[u, d] = double.NaN;
-                var unitIndex = units.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
-                var dayIndex = days.Select((day, i) => (day, i)).ToDictionary(x => x.day, x => x.i);
-                foreach (var row in rows)
-                    values[unitIndex[row.UnitCode!], dayIndex[row.ReportDate!.Value]] = Metric(request.Metric, [row]) ?? double.NaN;
-                if (units.Count > 0 && days.Count > 0)
-                {
-                    var heatmap = plot.Add.Heatmap(values);
-                    heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
-                    plot.Add.ColorBar(heatmap);
-                    plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-                        days.Select((day, i) => (day, i)).Where(x => x.i % Math.Max(1, days.Count / 10) == 0)
-                            .Select(x => new Tick(x.i, x.day.ToString("dd/MM", CultureInfo.InvariantCulture))).ToArray());
-                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-                        units.Select((code, i) => (code, i)).Where(x => x.i % Math.Max(1, units.Count / 25) == 0)
-                            .Select(x => new Tick(units.Count - 1 - x.i, x.code)).ToArray());
-                }
+                Heatmap(plot, HeatmapGrid.From(rows, request.Metric), request.English);
                 plot.Title(T($"Đơn vị × ngày: {request.Metric}", $"Units × days: {request.Metric}"));
                 break;
         }
         if (request.Kind is "backlog" or "intake" or "rates")
         {
-            plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
-            {
-                LabelFormatter = day => day.ToString("dd/MM", CultureInfo.InvariantCulture),
-            };
+            if (season is null)
+                plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
+                {
+                    LabelFormatter = day => day.ToString("dd/MM", CultureInfo.InvariantCulture),
+                };
+            else
+                plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ChartTicks.Lunar(season, request.Width)
+                    .Select(t => new Tick(t.Day.ToDateTime(TimeOnly.MinValue).ToOADate(), t.Label)).ToArray());
             Tet(plot, season);
             Mark(plot, marks ?? [], request.English);
         }
@@ -131,7 +114,7 @@ public static class Charts
         });
 
     /// <summary>Ratios from the group's summed counts, never averaged (design section 4).</summary>
-    private static double? Metric(string metric, IEnumerable<IndicatorRow> group)
+    internal static double? Metric(string metric, IEnumerable<IndicatorRow> group)
     {
         var rows = group.ToList();
         double? Divide(double numerator, double denominator) => denominator == 0 ? null : numerator / denominator;
@@ -145,6 +128,35 @@ public static class Charts
             "complaints_per_10k" => rows.Count == 1 ? rows[0].ComplaintsPer10k : Divide(10_000.0 * rows.Sum(r => r.ComplaintsReceived ?? 0), rows.Where(r => r.ComplaintsReceived is not null).Sum(r => r.Received)),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The colours run from the lowest value to the 95th percentile; cells above it take the top colour, and the
+    /// colour bar says so. A cell without a figure stays NaN, which ScottPlot leaves transparent.
+    /// </summary>
+    private static void Heatmap(Plot plot, HeatmapGrid grid, bool english)
+    {
+        if (grid.Units.Count == 0 || grid.Days.Count == 0)
+            return;
+        var heatmap = plot.Add.Heatmap(grid.Values);
+        heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
+        var bar = plot.Add.ColorBar(heatmap);
+        if (grid is { Min: { } min, Clip: { } clip, Max: { } max } && clip > min && clip < max)
+        {
+            heatmap.ManualRange = new ScottPlot.Range(min, clip);
+            var value = Alerts.AlertFormat.Value(grid.Metric, clip, english ? Shell.ShellExtensions.English : Shell.ShellExtensions.Vietnamese);
+            bar.Label = english ? $"top colour ≥ {value} (clipped at p95)" : $"màu trên cùng ≥ {value} (cắt ở p95)";
+            bar.LabelStyle.FontSize = 12;
+            bar.LabelStyle.Bold = false;
+        }
+        var days = grid.Days;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            days.Select((day, i) => (day, i)).Where(x => x.i % Math.Max(1, days.Count / 10) == 0)
+                .Select(x => new Tick(x.i, x.day.ToString("dd/MM", CultureInfo.InvariantCulture))).ToArray());
+        var units = grid.Units;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            units.Select((unit, i) => (unit.Code, i)).Where(x => x.i % Math.Max(1, units.Count / 25) == 0)
+                .Select(x => new Tick(units.Count - 1 - x.i, x.Code)).ToArray());
     }
 
     /// <summary>A day nobody reported is a gap in the line, never a zero.</summary>
@@ -202,5 +214,8 @@ public static class Charts
         line.LinePattern = LinePattern.Dashed;
         line.Text = "Tết";
         line.LabelFontName = FontName;
+        // Just inside the top edge: at the bottom the label would cover Tết's own date tick, above it the title.
+        line.LabelOppositeAxis = true;
+        line.LabelOffsetY = 22;
     }
 }

@@ -65,4 +65,27 @@ public sealed class DashboardInBrowserTests(SampleSeasonsDatabase sample, Infras
         Assert.NotNull(other);
         Assert.Equal((int)HttpStatusCode.Forbidden, chart.Status);
     }
+
+    [Fact]
+    public async Task OnAPhoneTheHeatmapsTableScrollsSidewaysWithinThePage()
+    {
+        var page = await browser.NewPageAsync(sample.App.BaseAddress, phone: true);
+        await Infrastructure.Browser.SignInAsync(page, "hoatoc.manager");
+
+        await page.GotoAsync("/heatmap?season=2026");
+        var table = page.Locator("[data-test=heatmap-table]");
+        var units = await table.Locator("tbody tr").CountAsync();
+        var marked = await table.Locator("td.worst").CountAsync();
+        var scrollsInside = await page.Locator(".scroll-x").EvaluateAsync<bool>("div => div.scrollWidth > div.clientWidth");
+        var pageFits = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth");
+        var alt = await page.Locator("[data-test=chart-heatmap]").GetAttributeAsync("alt");
+        await table.ScrollIntoViewIfNeededAsync();
+        await Infrastructure.Browser.ScreenshotAsync(page, "heatmap-phone", fullPage: false);
+
+        Assert.True(units > 10, $"{units} units");
+        Assert.True(marked > 0);
+        Assert.True(scrollsInside);
+        Assert.True(pageFits);
+        Assert.Contains("HOATOC", alt, StringComparison.Ordinal);
+    }
 }

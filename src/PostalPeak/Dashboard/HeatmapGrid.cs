@@ -1,0 +1,93 @@
+using PostalPeak.Indicators;
+
+namespace PostalPeak.Dashboard;
+
+/// <summary>One cell of the heatmap: a unit on a day.</summary>
+public sealed record HeatmapCell(string UnitCode, string UnitName, DateOnly Day, double Value);
+
+/// <summary>
+/// Units × days of one indicator, as the heatmap draws it and the table beside it lists it. A day a unit has no
+/// figure for is NaN, drawn blank and listed empty, never as a zero. Days run without gaps from the first report to
+/// the last, so a day nobody reported is an empty column rather than a missing one.
+/// </summary>
+public sealed class HeatmapGrid
+{
+    private HeatmapGrid(string metric, IReadOnlyList<(string Code, string Name)> units, IReadOnlyList<DateOnly> days, double[,] values)
+    {
+        Metric = metric;
+        Units = units;
+        Days = days;
+        Values = values;
+        var finite = values.Cast<double>().Where(double.IsFinite).ToList();
+        Min = finite.Count == 0 ? null : finite.Min();
+        Max = finite.Count == 0 ? null : finite.Max();
+        Clip = Percentile(finite, 0.95);
+        WorstFrom = LowerIsWorse ? Percentile(finite, 0.05) : Clip;
+        var cells = Cells().ToList();
+        Worst = LowerIsWorse ? cells.MinBy(c => c.Value) : cells.MaxBy(c => c.Value);
+    }
+
+    public string Metric { get; }
+    public IReadOnlyList<(string Code, string Name)> Units { get; }
+    public IReadOnlyList<DateOnly> Days { get; }
+
+    /// <summary>[unit, day], in the order of <see cref="Units"/> and <see cref="Days"/>.</summary>
+    public double[,] Values { get; }
+
+    public double? Min { get; }
+    public double? Max { get; }
+
+    /// <summary>
+    /// The top of the colour scale: the 95th percentile of the finite values. Over the holiday days to clear runs
+    /// to ~190 when deliveries stop, and a scale up to there would paint the whole peak in one colour.
+    /// </summary>
+    public double? Clip { get; }
+
+    /// <summary>A low throughput is the bad one; for every other metric on the heatmap a high value is.</summary>
+    public bool LowerIsWorse => Metric == "throughput_ratio";
+
+    /// <summary>Where the worst 5% of cells begin: the clip itself, or the 5th percentile when lower is worse.</summary>
+    public double? WorstFrom { get; }
+
+    public HeatmapCell? Worst { get; }
+
+    public bool IsWorst(double value) => double.IsFinite(value) && WorstFrom is { } from && (LowerIsWorse ? value <= from : value >= from);
+
+    public IEnumerable<HeatmapCell> Cells()
+    {
+        for (var u = 0; u < Units.Count; u++)
+            for (var d = 0; d < Days.Count; d++)
+                if (double.IsFinite(Values[u, d]))
+                    yield return new HeatmapCell(Units[u].Code, Units[u].Name, Days[d], Values[u, d]);
+    }
+
+    public static HeatmapGrid From(IReadOnlyList<IndicatorRow> rows, string metric)
+    {
+        var units = rows.GroupBy(r => r.UnitCode!).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Select(r => r.UnitName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? g.Key)).ToList();
+        var reported = rows.Select(r => r.ReportDate!.Value).ToList();
+        var days = reported.Count == 0 ? [] : Enumerable.Range(reported.Min().DayNumber, reported.Max().DayNumber - reported.Min().DayNumber + 1)
+            .Select(DateOnly.FromDayNumber).ToList();
+        var values = new double[units.Count, days.Count];
+        for (var u = 0; u < units.Count; u++)
+            for (var d = 0; d < days.Count; d++)
+                values[u, d] = double.NaN;
+        var unitIndex = units.Select((unit, i) => (unit.Key, i)).ToDictionary(x => x.Key, x => x.i);
+        var first = days.Count == 0 ? 0 : days[0].DayNumber;
+        foreach (var row in rows)
+            values[unitIndex[row.UnitCode!], row.ReportDate!.Value.DayNumber - first] = Charts.Metric(metric, [row]) ?? double.NaN;
+        return new HeatmapGrid(metric, units, days, values);
+    }
+
+    /// <summary>The <paramref name="fraction"/> percentile, interpolated between the closest ranks (as Excel's PERCENTILE.INC); null when there are no values.</summary>
+    public static double? Percentile(IReadOnlyList<double> values, double fraction)
+    {
+        if (values.Count == 0)
+            return null;
+        var sorted = values.Order().ToList();
+        var rank = fraction * (sorted.Count - 1);
+        var below = (int)Math.Floor(rank);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+    }
+}

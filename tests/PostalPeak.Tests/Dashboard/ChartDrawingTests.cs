@@ -1,0 +1,108 @@
+using PostalPeak.Calendar;
+using PostalPeak.Dashboard;
+using PostalPeak.Indicators;
+
+namespace PostalPeak.Tests.Dashboard;
+
+/// <summary>The charts' axes and colour scale, computed and drawn without a database.</summary>
+public sealed class ChartDrawingTests
+{
+    private static readonly Season Season2026 = new(2026, Seasons.DefaultName(2026), LunarCalendar.Tet(2026), Seasons.DefaultFrom, Seasons.DefaultTo, Seasons.DefaultPhases);
+
+    private static string Save(string name, byte[] png)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Storage.MigrationTests.RepositoryRoot(), "TestResults", "charts")).FullName;
+        var path = Path.Combine(folder, name + ".png");
+        File.WriteAllBytes(path, png);
+        return path;
+    }
+
+    [Fact]
+    public void ASeasonsTimeChartTicksFallOnTetAndEverySevenDaysWithTheLunarDayUnderTheDate()
+    {
+        var ticks = ChartTicks.Lunar(Season2026, 900);
+
+        Assert.Equal([-28, -21, -14, -7, 0, 7, 14], ticks.Select(t => t.Day.DayNumber - Season2026.TetDate.DayNumber));
+        Assert.Equal("17/02\nMùng 1 Tết", Assert.Single(ticks, t => t.Day == new DateOnly(2026, 2, 17)).Label);
+        Assert.Equal("10/02\n23 Tết", Assert.Single(ticks, t => t.Day == new DateOnly(2026, 2, 10)).Label);
+        Assert.Equal("03/02\n16 Chạp", Assert.Single(ticks, t => t.Day == new DateOnly(2026, 2, 3)).Label);
+        Assert.Equal("03/03\n15 Giêng", ticks[^1].Label);
+    }
+
+    [Theory]
+    [InlineData(480, 14)]
+    [InlineData(400, 14)]
+    [InlineData(300, 28)]
+    public void OnAPhoneSizedChartTheTicksThinOutButStillPassThroughTet(int width, int step)
+    {
+        var ticks = ChartTicks.Lunar(Season2026, width);
+
+        Assert.Contains(ticks, t => t.Day == Season2026.TetDate);
+        Assert.All(ticks.Zip(ticks.Skip(1)), pair => Assert.Equal(step, pair.Second.Day.DayNumber - pair.First.Day.DayNumber));
+    }
+
+    [Theory]
+    [InlineData(900)]
+    [InlineData(400)]
+    public void ATimeChartDrawsItsLunarTicksOnTwoLines(int width)
+    {
+        var rows = Season2026.Days().Select(d => new IndicatorRow
+        {
+            ReportDate = d.Date, TetOffset = d.TetOffset, CarrierCode = "HOATOC", Closing = 4000 + 60L * Math.Abs(d.TetOffset), Backlog = 4000,
+            Received = 5000, Delivered = 4800,
+        }).ToList();
+        var request = new ChartRequest("backlog", [2026], "HOATOC", null, "carrier", "closing", width, 400, false);
+
+        using var plot = Charts.Draw(request, rows, Season2026);
+        Save($"backlog-lunar-ticks-{width}", plot.GetImageBytes(width, 400, ScottPlot.ImageFormat.Png));
+
+        var ticks = plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).ToList();
+        Assert.Contains(ticks, t => t.Label == "17/02\nMùng 1 Tết" && t.Position == new DateTime(2026, 2, 17).ToOADate());
+    }
+
+    [Fact]
+    public void TheHeatmapColoursStopAtTheNinetyFifthPercentileAndDaysWithoutAFigureStayBlank()
+    {
+        // Five units × twenty days holding 1…100, one of them an outlier of 190; a last day with no figure from anyone.
+        var first = new DateOnly(2026, 2, 1);
+        var rows = new List<IndicatorRow>();
+        for (var u = 0; u < 5; u++)
+        {
+            for (var d = 0; d < 20; d++)
+            {
+                var value = u * 20 + d + 1;
+                rows.Add(new IndicatorRow { UnitCode = $"1000{u}", UnitName = $"Xã {u}", ReportDate = first.AddDays(d), DaysToClear = value == 100 ? 190 : value });
+            }
+            if (u < 4)
+                rows.Add(new IndicatorRow { UnitCode = $"1000{u}", UnitName = $"Xã {u}", ReportDate = first.AddDays(20), DaysToClear = null });
+        }
+        var request = new ChartRequest("heatmap", [2026], "HOATOC", null, "unit", "days_to_clear", 800, 400, false);
+
+        var grid = HeatmapGrid.From(rows, "days_to_clear");
+        using var plot = Charts.Draw(request, rows, Season2026);
+        var png = plot.GetImageBytes(800, 400, ScottPlot.ImageFormat.Png);
+        Save("heatmap-clipped", png);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+
+        // Ranks 95 and 96 of 100 are 95 and 96: the inclusive 95th percentile lies 0.05 of the way between them.
+        Assert.Equal(95.05, grid.Clip!.Value, 9);
+        var heatmap = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Heatmap>());
+        Assert.Equal((1.0, 95.05), (heatmap.ManualRange!.Value.Min, Math.Round(heatmap.ManualRange!.Value.Max, 9)));
+        Assert.Equal(21, grid.Days.Count);
+        Assert.All(Enumerable.Range(0, 5), u => Assert.True(double.IsNaN(heatmap.Intensities[u, 20]), $"unit {u} on the last day"));
+        var bar = Assert.Single(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>());
+        Assert.Contains("màu trên cùng ≥ 95,0 (cắt ở p95)", bar.Label, StringComparison.Ordinal);
+        // The outlier takes the top colour, like 96; a cell without a figure shows the white behind the heatmap.
+        SkiaSharp.SKColor Pixel(int unit, int day)
+        {
+            // Off the cell's centre, where a grid line may run.
+            var pixel = plot.GetPixel(new ScottPlot.Coordinates(day + 0.25, 4 - unit + 0.25));
+            return bitmap.GetPixel((int)pixel.X, (int)pixel.Y);
+        }
+        var top = new ScottPlot.Colormaps.Turbo().GetColor(1.0);
+        Assert.Equal(Pixel(4, 15), Pixel(4, 19));
+        Assert.Equal(new SkiaSharp.SKColor(top.R, top.G, top.B), Pixel(4, 19));
+        Assert.NotEqual(Pixel(4, 14), Pixel(4, 19));
+        Assert.Equal(SkiaSharp.SKColors.White, Pixel(2, 20));
+    }
+}

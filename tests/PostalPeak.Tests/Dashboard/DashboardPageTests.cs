@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using PostalPeak.Tests.Indicators;
+
+namespace PostalPeak.Tests.Dashboard;
+
+/// <summary>The dashboard's pages on the sample seasons: the heatmap's table and every chart's text alternative.</summary>
+[Collection(SampleSeasonsDatabase.Collection)]
+public sealed partial class DashboardPageTests(SampleSeasonsDatabase sample)
+{
+    private const string HeatmapQuery = "season=2026&carrier=HOATOC&metric=days_to_clear";
+
+    [GeneratedRegex("<th class=\"num\">([^<]*)</th>")]
+    private static partial Regex DayHeader();
+
+    [GeneratedRegex("<th scope=\"row\">[^<]*\\((\\w+)\\)</th>")]
+    private static partial Regex UnitHeader();
+
+    [GeneratedRegex("<td class=\"num( worst)?\">([^<]*)</td>")]
+    private static partial Regex Cell();
+
+    [GeneratedRegex("<img [^>]*alt=\"([^\"]*)\"")]
+    private static partial Regex ImageAlt();
+
+    /// <summary>The fields of a CSV line, quotes undone.</summary>
+    private static List<string> Fields(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (quoted && line[i] == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                field.Append(line[++i]);
+            else if (line[i] == '"')
+                quoted = !quoted;
+            else if (line[i] == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+                field.Append(line[i]);
+        }
+        fields.Add(field.ToString());
+        return fields;
+    }
+
+    /// <summary>(unit, dd/MM) → the figure, or "" when the row is there without one.</summary>
+    private static Dictionary<(string Unit, string Day), string> HeatmapCsv(string csv)
+    {
+        var lines = csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var header = Fields(lines[0]);
+        int Column(string name) => header.IndexOf(name);
+        return lines.Skip(1).Select(Fields).ToDictionary(
+            f => (f[Column("unit_code")], DateOnly.ParseExact(f[Column("report_date")], "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("dd/MM", CultureInfo.InvariantCulture)),
+            f => f[Column("days_to_clear")]);
+    }
+
+    /// <summary>(unit, dd/MM) → (text, marked as among the worst) for every cell of the table.</summary>
+    private static Dictionary<(string Unit, string Day), (string Text, bool Worst)> HeatmapTable(string page)
+    {
+        var start = page.IndexOf("data-test=\"heatmap-table\"", StringComparison.Ordinal);
+        Assert.True(start > 0, "the heatmap page has no table");
+        var table = page[start..page.IndexOf("</table>", start, StringComparison.Ordinal)];
+        var days = DayHeader().Matches(table[..table.IndexOf("</thead>", StringComparison.Ordinal)]).Select(m => m.Groups[1].Value).ToList();
+        var cells = new Dictionary<(string, string), (string, bool)>();
+        foreach (var row in table.Split("<tr>").Skip(2))
+        {
+            var unit = UnitHeader().Match(row).Groups[1].Value;
+            var values = Cell().Matches(row).ToList();
+            Assert.Equal(days.Count, values.Count);
+            for (var d = 0; d < days.Count; d++)
+                cells[(unit, days[d])] = (values[d].Groups[2].Value, values[d].Groups[1].Success);
+        }
+        return cells;
+    }
+
+    [Theory]
+    [InlineData("vi-VN")]
+    [InlineData("en-US")]
+    public async Task TheHeatmapPageListsTheSameFiguresAsTheHeatmapCsvInTheReadersNumbers(string culture)
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var csv = HeatmapCsv(await client.GetStringAsync($"/charts/heatmap.csv?{HeatmapQuery}"));
+        var page = await client.GetStringAsync($"/heatmap?{HeatmapQuery}&culture={culture}");
+
+        var table = HeatmapTable(page);
+        var numbers = CultureInfo.GetCultureInfo(culture);
+        var units = csv.Keys.Select(k => k.Unit).Distinct().ToList();
+        Assert.Equal(units.Order(StringComparer.Ordinal), table.Keys.Select(k => k.Unit).Distinct().Order(StringComparer.Ordinal));
+        foreach (var ((unit, day), cell) in table)
+        {
+            if (!csv.TryGetValue((unit, day), out var figure) || figure.Length == 0)
+            {
+                Assert.True(cell.Text.Length == 0, $"{unit} on {day}: '{cell.Text}' where the CSV has no figure");
+                continue;
+            }
+            // One decimal on the page: within half a tenth of the CSV's figure, read in the page's culture.
+            var shown = double.Parse(cell.Text, NumberStyles.Number, numbers);
+            Assert.True(Math.Abs(shown - double.Parse(figure, CultureInfo.InvariantCulture)) <= 0.05 + 1e-9, $"{unit} on {day}: page {cell.Text}, CSV {figure}");
+        }
+        Assert.Contains(table.Values, c => c.Text.Contains(numbers.NumberFormat.NumberDecimalSeparator, StringComparison.Ordinal));
+
+        // The marked cells are those at or above the 95th percentile of the figures, the top of the chart's colours.
+        var figures = csv.Values.Where(v => v.Length > 0).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Order().ToList();
+        var rank = 0.95 * (figures.Count - 1);
+        var clip = figures[(int)rank] + (rank - Math.Floor(rank)) * (figures[(int)rank + 1] - figures[(int)rank]);
+        var worst = csv.Where(c => c.Value.Length > 0 && double.Parse(c.Value, CultureInfo.InvariantCulture) >= clip).Select(c => c.Key).ToHashSet();
+        Assert.Equal(worst.Order(), table.Where(c => c.Value.Worst).Select(c => c.Key).Order());
+        Assert.InRange(worst.Count, figures.Count / 25, figures.Count / 15);
+        Assert.True(figures[^1] > 100, $"the holiday's days to clear peaks at {figures[^1]}");
+    }
+
+    [Fact]
+    public async Task TheHeatmapImageSaysWhatItShowsAndWhereItIsWorst()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var csv = HeatmapCsv(await client.GetStringAsync($"/charts/heatmap.csv?{HeatmapQuery}"));
+        var page = await client.GetStringAsync($"/heatmap?{HeatmapQuery}");
+        var english = await client.GetStringAsync($"/heatmap?{HeatmapQuery}&culture=en-US");
+
+        var alt = WebUtility.HtmlDecode(ImageAlt().Match(page).Groups[1].Value);
+        var worst = csv.Where(c => c.Value.Length > 0).MaxBy(c => double.Parse(c.Value, CultureInfo.InvariantCulture)).Key;
+        var units = csv.Keys.Select(k => k.Unit).Distinct().Count();
+        Assert.StartsWith("Số ngày giải tỏa của HOATOC: ", alt, StringComparison.Ordinal);
+        Assert.Contains($"{units} đơn vị × 46 ngày (18/01–04/03)", alt, StringComparison.Ordinal);
+        Assert.Contains($"({worst.Unit}) ngày {worst.Day}", alt, StringComparison.Ordinal);
+        Assert.Contains($"{units} units × 46 days", WebUtility.HtmlDecode(ImageAlt().Match(english).Groups[1].Value), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TimeChartsOfASeasonLabelTheirDatesWithTheLunarDay()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var svg = await client.GetStringAsync("/charts/backlog.svg?season=2026&width=900&height=400");
+        var english = await client.GetStringAsync("/charts/intake.svg?season=2026&width=900&height=400&culture=en-US");
+
+        foreach (var text in new[] { "17/02", "Mùng 1 Tết", "10/02", "23 Tết", "24/02", "Mùng 8 Tết" })
+        {
+            Assert.Contains(text, svg, StringComparison.Ordinal);
+            Assert.Contains(text, english, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("/dashboard?season=2026&day=2026-02-07", "18/01–04/03")]
+    [InlineData("/series?season=2026&carrier=HOATOC", "HOATOC")]
+    [InlineData("/series?season=2026&carrier=HOATOC&unit=15853", "15853")]
+    [InlineData("/compare?season=2025&season=2026&unit=14758", "14758")]
+    [InlineData("/heatmap?season=2026", "tất cả doanh nghiệp")]
+    public async Task EveryChartImageHasASentenceFromItsFiguresForText(string address, string subject)
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var page = await client.GetStringAsync(address);
+
+        var alts = ImageAlt().Matches(page).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.NotEmpty(alts);
+        Assert.All(alts, alt =>
+        {
+            Assert.Contains(subject, alt, StringComparison.Ordinal);
+            Assert.Matches(@"\d{2}/\d{2}|T[+-]\d", alt);
+            Assert.EndsWith(".", alt, StringComparison.Ordinal);
+        });
+    }
+}
