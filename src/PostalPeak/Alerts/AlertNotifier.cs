@@ -55,9 +55,16 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
             select distinct on (code) code, name from admin_unit where code = any(@codes) order by code, valid_from desc
             """, new { codes = pending.Select(p => p.UnitCode).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(u => u.Code, u => u.Name);
+        // An end is news only to those who heard of the start: an episode that fired long ago (a back-fill) and ends
+        // with this season's first report was never announced, so neither is its end.
+        var announced = (await connection.QueryAsync<long>(new CommandDefinition("""
+            select distinct alert_id from notification where kind = 'firing' and alert_id = any(@ids)
+            """, new { ids = pending.Where(p => p.Kind == "resolved").Select(p => p.AlertId).ToArray() }, transaction, cancellationToken: cancellationToken)))
+            .ToHashSet();
         return pending
             // A reminder follows an announced firing, whatever its report day.
             .Where(p => p.Episode is null || p.Kind == "reminder" || (p.Kind == "firing" ? p.Episode.FiringOn : p.Episode.ResolvedOn) >= oldest)
+            .Where(p => p.Kind != "resolved" || p.Episode is null || p.Episode.FiringOn >= oldest || announced.Contains(p.AlertId))
             .Where(p => !silences.Any(s => (s.RuleId is null || s.RuleId == p.Rule.Id) && (s.CarrierCode is null || s.CarrierCode == p.CarrierCode)
                                            && (s.UnitCode is null || s.UnitCode == p.UnitCode)))
             .Select(p => new AlertNotice(p.AlertId, p.Kind, sequence, p.Rule.Code, p.Rule.NameVi, p.Rule.NameEn, p.Rule.Severity, p.Rule.Metric, p.Rule.Comparison,

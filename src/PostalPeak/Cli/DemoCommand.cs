@@ -11,7 +11,7 @@ namespace PostalPeak.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    /// <summary>The carrier whose manager account the demo creates: the one with the backlog spiral.</summary>
+    /// <summary>The carrier whose manager account the demo creates: the one with the backlog spiral (else the first).</summary>
     public const string ManagerCarrier = "HOATOC";
 
     /// <summary>The last day of the latest sample season loaded without --replay, from its Tết.</summary>
@@ -76,7 +76,8 @@ internal static class DemoCommand
             }), cancellationToken);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Indicators computed and alerts evaluated in {(DateTime.UtcNow - started).TotalSeconds:0} s."));
-            var accounts = await loader.ResetAccountsAsync(ManagerCarrier);
+            var sampleCarriers = File.ReadLines(Path.Combine(folder, SampleData.CarriersFile)).Skip(1).Select(l => l.Split(',')[0]).ToList();
+            var accounts = await loader.ResetAccountsAsync(sampleCarriers.Contains(ManagerCarrier) ? ManagerCarrier : sampleCarriers[0]);
 
             await app.StartAsync(cancellationToken);
             await output.WriteLineAsync();
