@@ -10,7 +10,7 @@ namespace PostalPeak.Demo;
 /// (processing, then the indicator refresh, then the alert evaluation), so that an analyst watching the
 /// dashboard sees the backlog build and the alerts fire as they would have.
 /// </summary>
-public sealed class DemoReplay(UploadStore store, IBackgroundJobClient jobs)
+public sealed class DemoReplay(UploadStore store, IBackgroundJobClient jobs, Npgsql.NpgsqlDataSource db)
 {
     public async Task RunAsync(string folder, IReadOnlyList<SampleManifestEntry> entries, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
     {
@@ -21,6 +21,7 @@ public sealed class DemoReplay(UploadStore store, IBackgroundJobClient jobs)
             {
                 await using var content = File.OpenRead(Path.Combine(folder, entry.File));
                 var upload = await store.ReceiveAsync(content, Path.GetFileName(entry.File), "api", entry.CarrierCode, DemoLoader.Actor, "vi", cancellationToken);
+                await DemoLoader.DateArrivalAsync(db, upload.Id, entry, cancellationToken);
                 IndicatorRefresh.QueueAfter(jobs, upload.Id);
             }
             var lunar = VietnameseNames.TetLabel(LunarCalendar.ToLunar(days[i].Key));

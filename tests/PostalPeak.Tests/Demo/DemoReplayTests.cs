@@ -7,7 +7,7 @@ namespace PostalPeak.Tests.Demo;
 /// <summary>`demo --replay` on a small sample of its own: earlier seasons loaded at once, the latest fed a day at a time through the job queue.</summary>
 public sealed class DemoReplayTests
 {
-    private sealed record Replayed(DateOnly ReportDate, string Channel, DateTime ReceivedAt, DateTime? FiguresUpdatedAt);
+    private sealed record Replayed(long Id, DateOnly ReportDate, string Channel, DateTime ReceivedAt, DateTime? FiguresUpdatedAt);
 
     [Fact]
     public async Task TheLatestSeasonIsFedOneDayAtATimeAndItsAlertsFireAndAreMailed()
@@ -28,7 +28,7 @@ public sealed class DemoReplayTests
                 await Task.Delay(100);
                 await using var connection = await database.Db.OpenConnectionAsync();
                 uploads = (await connection.QueryAsync<Replayed>("""
-                    select min(r.report_date) as report_date, u.channel, u.received_at, u.figures_updated_at
+                    select u.id, min(r.report_date) as report_date, u.channel, u.received_at, u.figures_updated_at
                     from upload u join daily_report r on r.upload_id = u.id
                     group by u.id order by u.id
                     """)).AsList();
@@ -51,9 +51,18 @@ public sealed class DemoReplayTests
             Assert.All(uploads, u => Assert.NotNull(u.FiguresUpdatedAt));
             var replayed = uploads.Where(u => u.Channel == "api").ToList();
             Assert.Equal([new DateOnly(2026, 1, 20), new DateOnly(2026, 1, 21), new DateOnly(2026, 1, 22)], replayed.Select(u => u.ReportDate));
-            // A day at a time: at least the interval between two days' arrivals.
-            Assert.All(replayed.Zip(replayed.Skip(1)), pair => Assert.True(pair.Second.ReceivedAt - pair.First.ReceivedAt >= TimeSpan.FromSeconds(0.9),
-                $"{pair.Second.ReportDate} arrived {(pair.Second.ReceivedAt - pair.First.ReceivedAt).TotalMilliseconds} ms after {pair.First.ReportDate}"));
+            // A day at a time: the audit log holds when each file was really stored.
+            Dictionary<long, DateTime> stored;
+            await using (var connection = await database.Db.OpenConnectionAsync())
+            {
+                stored = (await connection.QueryAsync<(string Id, DateTime At)>("select target_id, at from audit_log where action = 'upload.receive'"))
+                    .ToDictionary(r => long.Parse(r.Id, CultureInfo.InvariantCulture), r => r.At);
+            }
+            Assert.All(replayed.Zip(replayed.Skip(1)), pair => Assert.True(stored[pair.Second.Id] - stored[pair.First.Id] >= TimeSpan.FromSeconds(1),
+                $"{pair.Second.ReportDate} was stored {(stored[pair.Second.Id] - stored[pair.First.Id]).TotalMilliseconds} ms after {pair.First.ReportDate}"));
+            // Each file is dated as if sent the next morning, before the reporting deadline.
+            Assert.All(uploads, u => Assert.Equal(u.ReportDate.AddDays(1).ToDateTime(new TimeOnly(0, 0)),
+                TimeZoneInfo.ConvertTimeFromUtc(u.ReceivedAt, TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh")).Date));
             Assert.Equal(1, alerts);
             Assert.True(mails == 2, subjects); // the carrier's contact and the department's demo address
         }
