@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace PostalPeak.Storage;
@@ -14,6 +17,10 @@ public static class StorageExtensions
         // PostalPeak converts to Asia/Ho_Chi_Minh itself where a local date or time is meant.
         builder.Services.AddNpgsqlDataSource(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Timezone = "UTC" }.ConnectionString);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        // One application name, whatever folder an instance runs from: the key ring in the database is shared.
+        builder.Services.AddDataProtection().SetApplicationName("PostalPeak");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
+            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new DatabaseKeyRing(services.GetRequiredService<NpgsqlDataSource>())));
         return builder;
     }
 
