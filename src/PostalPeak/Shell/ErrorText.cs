@@ -10,7 +10,15 @@ public static class ErrorText
     /// </summary>
     public static string Explain(this IStringLocalizer<Text> text, InputException e)
     {
-        var localized = text["Error." + e.Code, e.Args];
-        return localized.ResourceNotFound ? e.Message : localized.Value;
+        try
+        {
+            var localized = text["Error." + e.Code, e.Args];
+            return localized.ResourceNotFound ? e.Message : localized.Value;
+        }
+        catch (FormatException)
+        {
+            // A thrower that gave fewer particulars than the text needs: its English still says what is wrong.
+            return e.Message;
+        }
     }
 }
