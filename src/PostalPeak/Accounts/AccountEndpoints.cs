@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
@@ -11,6 +12,9 @@ internal static class AccountEndpoints
     public sealed record NewUser(string UserName, string? DisplayName, string? Email, string Role, string? CarrierCode, string? Password);
     public sealed record CreatedUser(UserAccount User, string? GeneratedPassword);
     public sealed record NewToken(string Name, DateTime? ExpiresAt);
+    /// <summary>A field left out (null) stays as it is; the carrier goes with the role.</summary>
+    public sealed record UserChange(string? Role, string? CarrierCode, bool? Disabled);
+    public sealed record NewPassword(string UserName, string GeneratedPassword);
 
     public static void Map(WebApplication app)
     {
@@ -31,6 +35,20 @@ internal static class AccountEndpoints
                 generated ?? body.Password!, Actor.From(http));
             return TypedResults.Created($"/api/v1/users/{user.UserName}", new CreatedUser(user, generated));
         });
+        // Administrators are people, so these come from a browser: the cookie alone must not be enough.
+        users.MapPut("/{userName}", async (string userName, UserChange body, Users accounts, HttpContext http, IAntiforgery antiforgery) =>
+            await ForgedAsync(antiforgery, http)
+            ?? Results.Ok(await accounts.UpdateAsync(userName, body.Role, body.CarrierCode, body.Disabled, Actor.From(http))))
+            .DisableAntiforgery();
+        users.MapPost("/{userName}/password", async (string userName, Users accounts, HttpContext http, IAntiforgery antiforgery) =>
+        {
+            if (await ForgedAsync(antiforgery, http) is { } refused)
+                return refused;
+            var password = Passwords.Generate();
+            return await accounts.SetPasswordAsync(userName, password, Actor.From(http))
+                ? Results.Ok(new NewPassword(userName.Trim().ToLowerInvariant(), password))
+                : throw InputException.NotFound("user", userName);
+        }).DisableAntiforgery();
 
         // Tokens are managed by people: the department's admins, or the carrier's own manager.
         var tokens = api.MapGroup("/carriers/{carrierCode}/tokens").RequireAuthorization(Policies.Person).RequireCarrierAccess();
@@ -44,8 +62,14 @@ internal static class AccountEndpoints
             store.RevokeAsync(carrierCode, tokenId, Actor.From(http)))
             .RequireAuthorization(policy => policy.RequireRole(Roles.Admin, Roles.CarrierManager));
 
-        api.MapGet("/audit", async (Npgsql.NpgsqlDataSource db, int? limit) =>
-            await AuditLog.RecentAsync(db, Math.Clamp(limit ?? 100, 1, 1000)))
+        api.MapGet("/audit", async (Npgsql.NpgsqlDataSource db, int? limit, string? actor, string? action, string? entity, string? from, string? to) =>
+            await AuditLog.RecentAsync(db, Math.Clamp(limit ?? 100, 1, 1000),
+                new AuditLog.Filter(actor, action, entity, AuditLog.ParseDay(from, "from"), AuditLog.ParseDay(to, "to"))))
             .RequireAuthorization(Policies.Admin).WithTags("Audit");
     }
+
+    private static async Task<IResult?> ForgedAsync(IAntiforgery antiforgery, HttpContext http) =>
+        await antiforgery.IsRequestValidAsync(http) ? null
+            : Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The anti-forgery token is missing or invalid; reload the page and try again.",
+                extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
 }

@@ -10,6 +10,7 @@ public static class AccountsExtensions
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Sessions>();
         builder.Services.AddSingleton<Users>();
         builder.Services.AddSingleton<ApiTokens>();
 
@@ -35,6 +36,8 @@ public static class AccountsExtensions
                 // The API answers 401/403; only pages redirect to the sign-in form.
                 options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+                // A disabled account, a new role or a reset password ends the session at the next request.
+                options.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<Sessions>().ValidateAsync(context);
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
 

@@ -7,6 +7,8 @@ public static class PostalPeakClaims
 {
     public const string Carrier = "postalpeak:carrier";
     public const string Token = "postalpeak:token";
+    /// <summary>See <see cref="Sessions.Stamp"/>.</summary>
+    public const string Stamp = "postalpeak:stamp";
 }
 
 public static class ClaimsExtensions

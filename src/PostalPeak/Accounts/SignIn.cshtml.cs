@@ -33,7 +33,7 @@ public sealed class SignInModel(Users users, IStringLocalizer<Text> text) : Page
         switch (result)
         {
             case Users.SignInResult.Success success:
-                await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(success.User));
+                await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(success.User, success.Stamp));
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
             case Users.SignInResult.LockedOut locked:
                 Message = text["SignIn.LockedOut", locked.Until.ToLocalTimeIn("Asia/Ho_Chi_Minh").ToString("HH:mm dd/MM/yyyy", CultureInfo.CurrentCulture)];
@@ -46,7 +46,7 @@ public sealed class SignInModel(Users users, IStringLocalizer<Text> text) : Page
         }
     }
 
-    internal static ClaimsPrincipal Principal(UserAccount user)
+    internal static ClaimsPrincipal Principal(UserAccount user, string stamp)
     {
         var claims = new List<Claim>
         {
@@ -54,6 +54,7 @@ public sealed class SignInModel(Users users, IStringLocalizer<Text> text) : Page
             new(ClaimTypes.Name, user.UserName),
             new(ClaimTypes.GivenName, user.DisplayName),
             new(ClaimTypes.Role, user.Role),
+            new(PostalPeakClaims.Stamp, stamp),
         };
         if (user.CarrierCode is not null)
             claims.Add(new Claim(PostalPeakClaims.Carrier, user.CarrierCode));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
 
@@ -8,10 +9,12 @@ namespace PostalPeak.Accounts;
 
 /// <summary>A carrier's API tokens, for the department's admins and that carrier's own manager.</summary>
 [Authorize(Roles = Roles.Admin + "," + Roles.CarrierManager)]
-public sealed class TokensPageModel(ApiTokens tokens, Carriers.Carriers carriers) : PageModel
+public sealed class TokensPageModel(ApiTokens tokens, Carriers.Carriers carriers, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string CarrierCode { get; set; } = "";
     [BindProperty] public string Name { get; set; } = "";
+    /// <summary>The last day the token works, as an &lt;input type=date&gt; posts it (yyyy-MM-dd); text, because vi-VN binding reads dates day first.</summary>
+    [BindProperty] public string? ValidThrough { get; set; }
 
     public IReadOnlyList<ApiToken> All { get; private set; } = [];
     public string? Secret { get; private set; }
@@ -26,11 +29,13 @@ public sealed class TokensPageModel(ApiTokens tokens, Carriers.Carriers carriers
             return refused;
         try
         {
-            Secret = (await tokens.CreateAsync(CarrierCode, Name, null, Actor.From(HttpContext))).Secret;
+            Secret = (await tokens.CreateAsync(CarrierCode, Name, ExpiresAt(ValidThrough, clock.GetUtcNow().UtcDateTime), Actor.From(HttpContext))).Secret;
+            ModelState.Clear();
+            (Name, ValidThrough) = ("", null);
         }
         catch (InputException e)
         {
-            Error = e.Message;
+            Error = text.Explain(e);
             Response.StatusCode = e.Status;
         }
         return await LoadAsync() ?? Page();
@@ -46,10 +51,27 @@ public sealed class TokensPageModel(ApiTokens tokens, Carriers.Carriers carriers
         }
         catch (InputException e)
         {
-            Error = e.Message;
+            Error = text.Explain(e);
             Response.StatusCode = e.Status;
         }
         return await LoadAsync() ?? Page();
+    }
+
+    /// <summary>
+    /// The token works through the whole chosen day in Vietnam and stops at the midnight that ends it; an empty
+    /// field means it never expires.
+    /// </summary>
+    public static DateTime? ExpiresAt(string? validThrough, DateTime utcNow)
+    {
+        if (string.IsNullOrWhiteSpace(validThrough))
+            return null;
+        if (!DateOnly.TryParseExact(validThrough.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var day))
+            throw new InputException("invalid_date", $"'{validThrough}' is not a date (yyyy-MM-dd).") { Args = [validThrough] };
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+        var expiresAt = TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        return expiresAt > utcNow ? expiresAt
+            : throw new InputException("expiry_past", $"{validThrough} is over already; choose today or a later day.") { Args = [validThrough] };
     }
 
     /// <summary>Loads the page's data, or returns why the user may not see it.</summary>

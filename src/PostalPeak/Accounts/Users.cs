@@ -9,8 +9,9 @@ public sealed record UserAccount(
     int Id, string UserName, string DisplayName, string? Email, string Role, string? CarrierCode,
     DateTime? LockedUntil, DateTime? LastSignInAt, DateTime? DisabledAt, DateTime CreatedAt);
 
-/// <summary>People's accounts: creation, password sign-in with lockout.</summary>
-public sealed class Users(NpgsqlDataSource db, TimeProvider clock)
+/// <summary>People's accounts: creation, changes, password sign-in with lockout.</summary>
+/// <param name="sessions">Told about every change, so that open sessions follow; the command line has none.</param>
+public sealed partial class Users(NpgsqlDataSource db, TimeProvider clock, Sessions? sessions = null)
 {
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -30,11 +31,7 @@ public sealed class Users(NpgsqlDataSource db, TimeProvider clock)
             ?? throw new InputException("invalid_role", $"'{role}' is not a role; use one of {string.Join(", ", Roles.People)}.");
         if (Passwords.Problem(password) is { } problem)
             throw new InputException("weak_password", $"The password needs {problem}.");
-        if ((normalizedRole == Roles.CarrierManager) != !string.IsNullOrWhiteSpace(carrierCode))
-            throw new InputException("carrier_required",
-                normalizedRole == Roles.CarrierManager
-                    ? "A carrier manager must be bound to a carrier (--carrier CODE)."
-                    : "Only a carrier manager is bound to a carrier.");
+        CheckCarrier(normalizedRole, carrierCode);
 
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -82,6 +79,7 @@ public sealed class Users(NpgsqlDataSource db, TimeProvider clock)
             return false;
         await AuditLog.WriteAsync(connection, transaction, actor, "user.password", "user", userName, carrierId.Value.CarrierId, null);
         await transaction.CommitAsync();
+        sessions?.Forget();
         return true;
     }
 
@@ -95,7 +93,8 @@ public sealed class Users(NpgsqlDataSource db, TimeProvider clock)
 
     public abstract record SignInResult
     {
-        public sealed record Success(UserAccount User) : SignInResult;
+        /// <param name="Stamp">The password's <see cref="Sessions.Stamp"/>, for the cookie.</param>
+        public sealed record Success(UserAccount User, string Stamp) : SignInResult;
         public sealed record Failure : SignInResult;
         public sealed record LockedOut(DateTime Until) : SignInResult;
     }
@@ -144,6 +143,6 @@ public sealed class Users(NpgsqlDataSource db, TimeProvider clock)
         await AuditLog.WriteAsync(connection, transaction, actor, "user.sign_in", "user", userName);
         var user = await connection.QuerySingleAsync<UserAccount>(SelectUser + " where u.id = @Id", new { row.Id }, transaction);
         await transaction.CommitAsync();
-        return new SignInResult.Success(user);
+        return new SignInResult.Success(user, Sessions.Stamp(row.PasswordHash));
     }
 }

@@ -58,9 +58,13 @@ public static class CalendarEndpoints
         seasons.MapGet("/", (Seasons store) => store.ListAsync());
         seasons.MapGet("/{year:int}", (int year, Seasons store) => store.GetAsync(year));
         seasons.MapGet("/{year:int}/days", async (int year, Seasons store) => (await store.GetAsync(year)).Days());
-        seasons.MapPut("/{year:int}", (int year, SeasonEdit body, Seasons store, HttpContext http) =>
-            store.UpdateAsync(year, body.Name, body.FromOffset, body.ToOffset, body.Phases, Audit.Actor.From(http)))
-            .RequireAuthorization(Accounts.Policies.Admin);
+        seasons.MapPut("/{year:int}", async (int year, SeasonEdit body, Seasons store, Hangfire.IBackgroundJobClient jobs, HttpContext http) =>
+        {
+            var season = await store.UpdateAsync(year, body.Name, body.FromOffset, body.ToOffset, body.Phases, Audit.Actor.From(http));
+            // Thresholds can differ by phase, so moved phases can change what fires.
+            Alerts.AlertEndpoints.QueueEvaluation(jobs);
+            return season;
+        }).RequireAuthorization(Accounts.Policies.Admin);
         return app;
     }
 }

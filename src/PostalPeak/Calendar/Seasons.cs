@@ -116,12 +116,12 @@ public sealed class Seasons(NpgsqlDataSource db)
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(phase.Code, "^[a-z][a-z_]{1,30}$") || phase.FromOffset > phase.ToOffset
                 || phase.FromOffset < fromOffset || phase.ToOffset > toOffset || string.IsNullOrWhiteSpace(phase.NameVi) || string.IsNullOrWhiteSpace(phase.NameEn))
-                throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.");
+                throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.") { Args = [phase.Code] };
         }
         for (var i = 1; i < ordered.Count; i++)
         {
             if (ordered[i].FromOffset <= ordered[i - 1].ToOffset)
-                throw new InputException("overlapping_phases", $"Phases '{ordered[i - 1].Code}' and '{ordered[i].Code}' overlap.");
+                throw new InputException("overlapping_phases", $"Phases '{ordered[i - 1].Code}' and '{ordered[i].Code}' overlap.") { Args = [ordered[i - 1].Code, ordered[i].Code] };
         }
 
         await using var connection = await db.OpenConnectionAsync();

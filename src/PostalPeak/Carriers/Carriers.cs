@@ -90,7 +90,7 @@ public sealed partial class Carriers(NpgsqlDataSource db)
         foreach (var email in cleaned)
         {
             if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
-                throw new InputException("invalid_email", $"'{email}' is not an e-mail address.");
+                throw new InputException("invalid_email", $"'{email}' is not an e-mail address.") { Args = [email] };
         }
         return cleaned;
     }

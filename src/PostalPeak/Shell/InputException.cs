@@ -9,6 +9,8 @@ public sealed class InputException(string code, string message, int status = Sta
     /// <summary>A stable, documented code clients can rely on; the message may change.</summary>
     public string Code { get; } = code;
     public int Status { get; } = status;
+    /// <summary>The particulars (a phase code, an address) for a page's translated message of the same code.</summary>
+    public object[] Args { get; init; } = [];
 
     public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound);
 }

@@ -79,8 +79,8 @@ public sealed partial class TestApp : IAsyncDisposable
         return client;
     }
 
-    public Task<Carriers.Carrier> AddCarrierAsync(string code, string? name = null) =>
-        Services.GetRequiredService<Carriers.Carriers>().AddAsync(code, name ?? $"Carrier {code}", [$"ops@{code.ToLowerInvariant()}.example"], null, Actor.CommandLine());
+    public Task<PostalPeak.Carriers.Carrier> AddCarrierAsync(string code, string? name = null) =>
+        Services.GetRequiredService<PostalPeak.Carriers.Carriers>().AddAsync(code, name ?? $"Carrier {code}", [$"ops@{code.ToLowerInvariant()}.example"], null, Actor.CommandLine());
 
     public Task<UserAccount> AddUserAsync(string userName, string role, string? carrierCode = null) =>
         Services.GetRequiredService<Users>().AddAsync(userName, userName, null, role, carrierCode, Password, Actor.CommandLine());

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Carriers;
+
+/// <summary>Where a carrier's alert e-mails and digest go: kept up to date by the department's admins or the carrier's own manager.</summary>
+[Authorize(Roles = Roles.Admin + "," + Roles.CarrierManager)]
+public sealed class ContactsPageModel(Carriers carriers, IStringLocalizer<Text> text) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string CarrierCode { get; set; } = "";
+    [BindProperty] public string? Emails { get; set; }
+    [BindProperty] public string? Phone { get; set; }
+
+    public Carrier Carrier { get; private set; } = new();
+    public bool Saved { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await LoadAsync() is { } refused)
+            return refused;
+        (Emails, Phone) = (string.Join(", ", Carrier.ContactEmails), Carrier.ContactPhone);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await LoadAsync() is { } refused)
+            return refused;
+        try
+        {
+            Carrier = await carriers.UpdateContactsAsync(Carrier.Code, (Emails ?? "").Split(',', ';'),
+                string.IsNullOrWhiteSpace(Phone) ? null : Phone.Trim(), Actor.From(HttpContext));
+            Saved = true;
+            ModelState.Clear();
+            (Emails, Phone) = (string.Join(", ", Carrier.ContactEmails), Carrier.ContactPhone);
+        }
+        catch (InputException e)
+        {
+            Error = text.Explain(e);
+            Response.StatusCode = e.Status;
+        }
+        return Page();
+    }
+
+    /// <summary>Finds the carrier, or returns why the user may not see it (the same rule as every carrier route).</summary>
+    private async Task<IActionResult?> LoadAsync()
+    {
+        if (!User.MayActFor(CarrierCode))
+            return Forbid();
+        if (await carriers.FindAsync(CarrierCode) is not { } carrier)
+            return NotFound();
+        (Carrier, CarrierCode) = (carrier, carrier.Code);
+        return null;
+    }
+}

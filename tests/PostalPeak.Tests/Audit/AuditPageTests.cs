@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PostalPeak.Accounts;
+using PostalPeak.Audit;
+
+namespace PostalPeak.Tests.Audit;
+
+public sealed class AuditPageTests
+{
+    [Fact]
+    public async Task TheAuditPageListsTheNewestFirstAndFiltersByActorActionEntityAndDay()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        await app.AddCarrierAsync("ALPHA");
+        await app.Services.GetRequiredService<Users>().SetPasswordAsync("admin", "another-password-1", Actor.CommandLine());
+        using var admin = await app.SignedInClientAsync("admin", "another-password-1");
+        await admin.PutAsJsonAsync("/api/v1/carriers/ALPHA/contacts", new { contact_emails = new[] { "duty@alpha.example" } });
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone));
+        var tomorrow = today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var all = await admin.GetStringAsync("/admin/audit");
+        var byCarrierActions = await admin.GetStringAsync("/admin/audit?action=carrier.");
+        var byActor = await admin.GetStringAsync("/admin/audit?actor=cli:");
+        var byEntity = await admin.GetStringAsync("/admin/audit?entity=user");
+        var fromTomorrow = await admin.GetStringAsync($"/admin/audit?from={tomorrow}");
+        var badDay = await admin.GetAsync("/admin/audit?from=31/12/2026");
+
+        Assert.True(all.IndexOf("carrier.contacts", StringComparison.Ordinal) < all.IndexOf("carrier.add", StringComparison.Ordinal), "newest first");
+        Assert.Contains(today.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture), all, StringComparison.Ordinal);
+        Assert.Contains("{\"emails\":[\"duty@alpha.example\"],\"contactPhone\":null}", System.Net.WebUtility.HtmlDecode(all), StringComparison.Ordinal);
+        Assert.Equal(2, Rows(byCarrierActions));
+        Assert.DoesNotContain("user.add", byCarrierActions, StringComparison.Ordinal);
+        Assert.Equal(["user.password", "carrier.add", "user.add"], Actions(byActor));
+        Assert.All(Actions(byEntity), action => Assert.StartsWith("user.", action, StringComparison.Ordinal));
+        Assert.Contains("user.sign_in", Actions(byEntity));
+        Assert.Equal(0, Rows(fromTomorrow));
+        Assert.Contains("Không có mục nào khớp", fromTomorrow, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheAuditApiTakesTheSameFilters()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        await app.AddCarrierAsync("ALPHA");
+        using var admin = await app.SignedInClientAsync("admin");
+
+        var entries = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=carrier.&actor=cli:");
+        var invalid = await admin.GetAsync("/api/v1/audit?to=tomorrow");
+
+        Assert.Equal("carrier.add", Assert.Single(entries.EnumerateArray()).GetProperty("action").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("invalid_date", (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task OnlyAdminsSeeTheAuditPageAndItsLink()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        using var admin = await app.SignedInClientAsync("admin");
+        using var analyst = await app.SignedInClientAsync("analyst");
+
+        var refused = await analyst.GetAsync("/admin/audit");
+
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/account/denied", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin/audit\"", await admin.GetStringAsync("/"), StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/admin/audit\"", await analyst.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    private static int Rows(string page) =>
+        page.Contains("data-test=\"audit\"", StringComparison.Ordinal) ? Actions(page).Count : 0;
+
+    private static List<string> Actions(string page) =>
+        System.Text.RegularExpressions.Regex.Matches(page, "<td><code>([a-z_.]+)</code></td>").Select(m => m.Groups[1].Value).ToList();
+}
