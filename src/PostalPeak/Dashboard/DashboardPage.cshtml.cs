@@ -28,6 +28,11 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public IReadOnlyList<AlertSummary> Firing { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
     public IReadOnlyDictionary<string, AlertRule> RuleByMetric { get; private set; } = new Dictionary<string, AlertRule>();
+    public IReadOnlyDictionary<string, long> FiringByCarrier { get; private set; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, WorstUnit> WorstUnitByCarrier { get; private set; } = new Dictionary<string, WorstUnit>();
+
+    /// <summary>The unit where a carrier's backlog would take longest to clear that day: where to look first.</summary>
+    public sealed record WorstUnit(string CarrierCode, string UnitCode, string? UnitName, double DaysToClear);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +50,21 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             .GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.First());
         Firing = await alerts.ListAsync(new AlertFilter("firing", carrier, null, null, null, null, 50), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, Day, Day));
+        // A carrier's roll-up can look fine while two of its communes drown: each tile also says where its alerts and its worst unit are.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        FiringByCarrier = (await connection.QueryAsync<(string Code, long Count)>(new CommandDefinition("""
+            select c.code, count(*) from alert a join carrier c on c.id = a.carrier_id
+            where a.state = 'firing' and (@carrier::text is null or c.code = @carrier)
+            group by c.code
+            """, new { carrier }, cancellationToken: cancellationToken))).ToDictionary(r => r.Code, r => r.Count);
+        WorstUnitByCarrier = (await connection.QueryAsync<WorstUnit>(new CommandDefinition("""
+            select distinct on (c.code) c.code as carrier_code, i.unit_code, u.name as unit_name, i.days_to_clear
+            from daily_indicator i
+            join carrier c on c.id = i.carrier_id
+            left join lateral (select name from admin_unit where code = i.unit_code order by valid_from desc limit 1) u on true
+            where i.report_date = @day and i.days_to_clear is not null and (@carrier::text is null or c.code = @carrier)
+            order by c.code, i.days_to_clear desc
+            """, new { day = Day, carrier }, cancellationToken: cancellationToken))).ToDictionary(w => w.CarrierCode);
     }
 
     public static double? Value(IndicatorRow row, string metric) => metric switch
@@ -56,6 +76,12 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         "complaints_per_10k" => row.ComplaintsPer10k,
         _ => null,
     };
+
+    /// <summary>"bad" when a value breaches the rule's threshold for the phase, "ok" when not, "" when unknown.</summary>
+    public string Colour(double? value, string metric, string? phase) =>
+        value is { } known && RuleByMetric.TryGetValue(metric, out var rule) && rule.ThresholdIn(phase) is { } threshold
+            ? AlertWalk.Holds(rule.Comparison, known, threshold) ? "bad" : "ok"
+            : "";
 
     /// <summary>"bad" when the carrier's roll-up breaches the rule's threshold for that day's phase, "ok" when not, "" when unknown.</summary>
     public string Colour(IndicatorRow row, string metric)

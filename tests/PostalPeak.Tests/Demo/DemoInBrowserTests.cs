@@ -29,6 +29,8 @@ public sealed partial class DemoInBrowserTests(Infrastructure.Browser browser)
         await page.Locator("[data-test=tiles]").WaitForAsync();
         var tiles = await page.Locator("[data-test=tiles] .tile").CountAsync();
         var firingOnDashboard = await page.Locator("[data-test=firing]").InnerTextAsync();
+        var hoatocTile = await page.Locator("[data-carrier=HOATOC]").InnerTextAsync();
+        var hoatocWorst = await page.Locator("[data-carrier=HOATOC] [data-test=tile-worst] a").GetAttributeAsync("href");
         // The chart is drawn on first request, after the page itself has arrived.
         await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.Load);
         var chartLoaded = await page.Locator("[data-test=chart-backlog]").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0");
@@ -57,6 +59,8 @@ public sealed partial class DemoInBrowserTests(Infrastructure.Browser browser)
         Assert.Equal(6, tiles);
         Assert.Contains("HOATOC", firingOnDashboard, StringComparison.Ordinal);
         Assert.Contains("LAMSON", firingOnDashboard, StringComparison.Ordinal);
+        Assert.Matches("Cảnh báo đang phát: [1-9]", hoatocTile);
+        Assert.Matches("unit=(15448|15853)$", hoatocWorst);
         Assert.True(chartLoaded, "the province backlog chart did not load");
         Assert.True(mails > 0, "no e-mail reached the local mailbox");
         Assert.Contains(".example", firstMail, StringComparison.Ordinal);
