@@ -10,13 +10,14 @@ internal static class TokenCommands
     {
         var carrier = new Option<string>("--carrier") { Description = "The carrier the token acts for.", Required = true };
         var name = new Option<string>("--name") { Description = "What the token is for, e.g. 'nightly export'.", Required = true };
-        var expires = new Option<DateTime?>("--expires") { Description = "Expiry date (yyyy-MM-dd); default: never." };
+        var expires = new Option<string?>("--expires") { Description = "Last day the token works (yyyy-MM-dd, Vietnam time); default: never." };
         var json = Commands.JsonOption();
         var create = new Command("create", "Create an API token; its secret is printed once.") { carrier, name, expires, json };
         create.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var expiresAt = parse.GetValue(expires) is { } day ? DateTime.SpecifyKind(day, DateTimeKind.Utc) : (DateTime?)null;
+            // The same reading as the tokens page: the token works through that whole day in Vietnam.
+            var expiresAt = Accounts.TokensPageModel.ExpiresAt(parse.GetValue(expires), DateTime.UtcNow);
             var created = await new ApiTokens(context.DataSource, TimeProvider.System).CreateAsync(
                 parse.GetValue(carrier)!, parse.GetValue(name)!, expiresAt, Actor.CommandLine());
             if (parse.GetValue(json))

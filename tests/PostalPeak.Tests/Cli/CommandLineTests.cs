@@ -44,6 +44,24 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task ATokenCreatedWithAnExpiryWorksThroughThatWholeDayInVietnamLikeOneCreatedOnThePage()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("BETA");
+        var env = new Dictionary<string, string> { ["ConnectionStrings__PostalPeak"] = app.ConnectionString };
+
+        var token = await RunAsync(env, "token", "create", "--carrier", "BETA", "--name", "season 2027", "--expires", "2099-02-20", "--json");
+        var dayFirst = await RunAsync(env, "token", "create", "--carrier", "BETA", "--name", "typo", "--expires", "20/02/2099");
+
+        Assert.Equal(ExitCodes.Success, token.ExitCode);
+        // Midnight at the end of 20 February in Vietnam is 17:00 UTC that day.
+        Assert.Equal(new DateTime(2099, 2, 20, 17, 0, 0, DateTimeKind.Utc),
+            JsonDocument.Parse(token.Output).RootElement.GetProperty("token").GetProperty("expires_at").GetDateTime().ToUniversalTime());
+        Assert.Equal(ExitCodes.InvalidInput, dayFirst.ExitCode);
+        Assert.Contains("invalid_date", dayFirst.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownCommandExitsWith64()
     {
         var result = await RunAsync(new Dictionary<string, string>(), "frobnicate");
