@@ -96,6 +96,11 @@ public static class TestDatabase
     {
         foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), ThrowawayPrefix + "*"))
         {
+            // The creating test run's process id is in the folder's name from the first moment (owner.pid only
+            // follows once the cluster is up): a run that is still alive, even one still creating its cluster, is left alone.
+            var creator = Path.GetFileName(directory)[ThrowawayPrefix.Length..].Split('-')[0];
+            if (int.TryParse(creator, out var creatorPid) && Directory.Exists($"/proc/{creatorPid}"))
+                continue;
             var owner = Path.Combine(directory, "owner.pid");
             if (File.Exists(owner) && int.TryParse(File.ReadAllText(owner), out var pid) && Directory.Exists($"/proc/{pid}"))
                 continue; // a test run still going on
