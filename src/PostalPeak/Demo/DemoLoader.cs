@@ -32,7 +32,17 @@ public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, 
 
     public async Task EnsureCarriersAsync(string folder)
     {
-        foreach (var line in File.ReadLines(Path.Combine(folder, SampleData.CarriersFile)).Skip(1).Where(l => l.Length > 0))
+        var lines = File.ReadLines(Path.Combine(folder, SampleData.CarriersFile)).Skip(1).Where(l => l.Length > 0).ToList();
+        // The demo resets its accounts' passwords and adds sample files: never in a database with real carriers.
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            var others = (await connection.QueryAsync<string>("select code from carrier where code <> all(@codes) order by code",
+                new { codes = lines.Select(l => l.Split(',')[0]).ToArray() })).AsList();
+            if (others.Count > 0)
+                throw new Shell.InputException("not_a_demo_database",
+                    $"This database holds carriers that are not the demo's ({string.Join(", ", others.Take(5))}); the demo runs only on an empty database or one it loaded itself.");
+        }
+        foreach (var line in lines)
         {
             var fields = line.Split(',', 2);
             if (await carriers.FindAsync(fields[0]) is null)
