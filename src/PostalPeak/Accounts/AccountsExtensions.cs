@@ -13,6 +13,7 @@ public static class AccountsExtensions
         builder.Services.AddSingleton<Sessions>();
         builder.Services.AddSingleton<Users>();
         builder.Services.AddSingleton<ApiTokens>();
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(options => options.Filters.Add<CarrierPageAccessFilter>());
 
         builder.Services
             .AddAuthentication(SmartScheme)

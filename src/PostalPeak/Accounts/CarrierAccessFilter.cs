@@ -20,3 +20,23 @@ public static class CarrierAccessFilter
             return await next(context);
         });
 }
+
+/// <summary>
+/// The same rule for pages: any page whose route names a carrier refuses a user who may not act for it,
+/// before any handler runs, and also when a request selects no handler at all (a bare POST renders the page).
+/// </summary>
+public sealed class CarrierPageAccessFilter : Microsoft.AspNetCore.Mvc.Filters.IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (context.RouteData.Values[CarrierAccessFilter.RouteValue] is string code && !context.HttpContext.User.MayActFor(code))
+        {
+            context.Result = new Microsoft.AspNetCore.Mvc.ForbidResult();
+            return;
+        }
+        await next();
+    }
+}

@@ -53,6 +53,8 @@ public static class ShellExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization: who may not act at all hears 401 or 403, not a token complaint.
+        app.Use(ApiAntiforgery);
         app.UseAntiforgery();
         return app;
     }
@@ -87,6 +89,28 @@ public static class ShellExtensions
     /// API errors become RFC 9457 problems: fixable input as a 4xx with a stable code, anything else as a 500
     /// without internals. Pages keep the friendly /error page.
     /// </summary>
+    /// <summary>
+    /// A browser's cookie goes with every request to this site, including ones another page made it send; so
+    /// any API call that changes something on a person's cookie must carry the anti-forgery token the pages
+    /// hand out (header X-CSRF-TOKEN). Machines with bearer tokens send no cookie and need none.
+    /// </summary>
+    private static async Task ApiAntiforgery(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (request.Path.StartsWithSegments("/api")
+            && !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+            && context.User.Identity?.IsAuthenticated == true
+            && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && !await context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(context))
+        {
+            await Results.Problem(statusCode: StatusCodes.Status400BadRequest,
+                title: "The anti-forgery token is missing or invalid; reload the page and try again.",
+                extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" }).ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+
     private static async Task ApiProblems(HttpContext context, RequestDelegate next)
     {
         if (!context.Request.Path.StartsWithSegments("/api"))

@@ -39,7 +39,7 @@ public sealed partial class AccessTests
         await app.AddCarrierAsync("OWN");
         await app.AddCarrierAsync("OTHER");
         await app.AddUserAsync("manager", Roles.CarrierManager, "OWN");
-        using var client = await app.SignedInClientAsync("manager");
+        using var client = await app.SignedInClientAsync("manager", antiforgeryHeader: true);
 
         // Every endpoint whose route names a carrier, as the application maps them, so new ones are covered too.
         var carrierScoped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
@@ -81,7 +81,7 @@ public sealed partial class AccessTests
         await app.AddCarrierAsync("OWN");
         await app.AddCarrierAsync("OTHER");
         await app.AddUserAsync("manager", Roles.CarrierManager, "OWN");
-        using var client = await app.SignedInClientAsync("manager");
+        using var client = await app.SignedInClientAsync("manager", antiforgeryHeader: true);
 
         var carriers = await client.GetFromJsonAsync<List<Dictionary<string, object>>>("/api/v1/carriers");
         var page = await client.GetStringAsync("/carriers");
@@ -110,7 +110,7 @@ public sealed partial class AccessTests
         await using var app = await TestApp.StartAsync();
         await app.AddCarrierAsync("OWN");
         await app.AddUserAsync("admin", Roles.Admin);
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
         var created = await (await admin.PostAsJsonAsync("/api/v1/carriers/OWN/tokens", new { name = "nightly" })).Content.ReadFromJsonAsync<Dictionary<string, System.Text.Json.JsonElement>>();
         var secret = created!["secret"].GetString()!;
         var id = created["token"].GetProperty("id").GetInt32();
@@ -144,9 +144,9 @@ public sealed partial class AccessTests
         await app.AddUserAsync("manager", Roles.CarrierManager, "OWN");
 
         using var anonymous = app.Client();
-        using var analyst = await app.SignedInClientAsync("analyst");
-        using var manager = await app.SignedInClientAsync("manager");
-        using var admin = await app.SignedInClientAsync("admin");
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
+        using var manager = await app.SignedInClientAsync("manager", antiforgeryHeader: true);
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
         using var token = app.Client(await app.CreateTokenAsync("OWN"));
 
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/hangfire")).StatusCode);
@@ -163,7 +163,7 @@ public sealed partial class AccessTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("analyst", Roles.Analyst);
-        using var analyst = await app.SignedInClientAsync("analyst");
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PostAsJsonAsync("/api/v1/carriers", new { code = "NEW", name = "New" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/api/v1/users")).StatusCode);

@@ -10,7 +10,7 @@ public sealed class AuditTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", Roles.Admin);
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
 
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/carriers", new { code = "ALPHA", name = "Alpha Post", contact_emails = new[] { "ops@alpha.example" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/carriers/ALPHA/contacts", new { contact_emails = new[] { "duty@alpha.example" }, contact_phone = "0237 000 000" })).StatusCode);
@@ -32,7 +32,7 @@ public sealed class AuditTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", Roles.Admin);
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
 
         var response = await admin.PostAsJsonAsync("/api/v1/users", new { user_name = "ghost", role = "CarrierManager", carrier_code = "NOPE" });
         var body = await response.Content.ReadAsStringAsync();

@@ -214,7 +214,7 @@ public sealed class AlertScenarioTests
         await app.AddCarrierAsync("BETA");
         await app.AddUserAsync("analyst", Roles.Analyst);
         await DayAsync(app, "2024-01-20", 1000, 900, lost: 9);
-        using var analyst = await app.SignedInClientAsync("analyst");
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
         using var beta = app.Client(await app.CreateTokenAsync("BETA"));
         using var alpha = app.Client(await app.CreateTokenAsync("ALPHA"));
         var id = (await analyst.GetFromJsonAsync<JsonElement>("/api/v1/alerts?state=firing"))[0].GetProperty("id").GetInt64();
@@ -238,8 +238,8 @@ public sealed class AlertScenarioTests
         await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5));
         await app.AddUserAsync("admin", Roles.Admin);
         await app.AddUserAsync("analyst", Roles.Analyst);
-        using var admin = await app.SignedInClientAsync("admin");
-        using var analyst = await app.SignedInClientAsync("analyst");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
         var rules = await admin.GetFromJsonAsync<JsonElement>("/api/v1/alert-rules");
         var defaults = rules.EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
         var holiday = rules.EnumerateArray().Single(r => r.GetProperty("code").GetString() == "backlog_days_to_clear").GetProperty("phases");

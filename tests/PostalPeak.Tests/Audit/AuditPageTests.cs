@@ -14,7 +14,7 @@ public sealed class AuditPageTests
         await app.AddUserAsync("admin", Roles.Admin);
         await app.AddCarrierAsync("ALPHA");
         await app.Services.GetRequiredService<Users>().SetPasswordAsync("admin", "another-password-1", Actor.CommandLine());
-        using var admin = await app.SignedInClientAsync("admin", "another-password-1");
+        using var admin = await app.SignedInClientAsync("admin", "another-password-1", antiforgeryHeader: true);
         await admin.PutAsJsonAsync("/api/v1/carriers/ALPHA/contacts", new { contact_emails = new[] { "duty@alpha.example" } });
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone));
@@ -46,7 +46,7 @@ public sealed class AuditPageTests
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", Roles.Admin);
         await app.AddCarrierAsync("ALPHA");
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
 
         var entries = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=carrier.&actor=cli:");
         var invalid = await admin.GetAsync("/api/v1/audit?to=tomorrow");
@@ -62,8 +62,8 @@ public sealed class AuditPageTests
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", Roles.Admin);
         await app.AddUserAsync("analyst", Roles.Analyst);
-        using var admin = await app.SignedInClientAsync("admin");
-        using var analyst = await app.SignedInClientAsync("analyst");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
 
         var refused = await analyst.GetAsync("/admin/audit");
 

@@ -28,7 +28,7 @@ public sealed class SeasonTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("analyst", Roles.Analyst);
-        using var client = await app.SignedInClientAsync("analyst");
+        using var client = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
 
         var seasons = await client.GetFromJsonAsync<JsonElement>("/api/v1/seasons");
         var days = await client.GetFromJsonAsync<JsonElement>("/api/v1/seasons/2027/days");
@@ -49,8 +49,8 @@ public sealed class SeasonTests
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", Roles.Admin);
         await app.AddUserAsync("analyst", Roles.Analyst);
-        using var admin = await app.SignedInClientAsync("admin");
-        using var analyst = await app.SignedInClientAsync("analyst");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
         var edit = new
         {
             name = "Tết Đinh Mùi (mở rộng)",
@@ -80,7 +80,7 @@ public sealed class SeasonTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", Roles.Admin);
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
 
         var response = await admin.PutAsJsonAsync("/api/v1/seasons/2027", new
         {

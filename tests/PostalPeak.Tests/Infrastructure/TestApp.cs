@@ -88,13 +88,20 @@ public sealed partial class TestApp : IAsyncDisposable
     public async Task<string> CreateTokenAsync(string carrierCode) =>
         (await Services.GetRequiredService<ApiTokens>().CreateAsync(carrierCode, "test", null, Actor.CommandLine())).Secret;
 
-    /// <summary>A client signed in through the real sign-in form, anti-forgery token included.</summary>
-    public async Task<HttpClient> SignedInClientAsync(string userName, string password = Password)
+    /// <summary>
+    /// A client signed in through the real sign-in form, anti-forgery token included. With
+    /// <paramref name="antiforgeryHeader"/> it also sends the page's token on every request, as the site's
+    /// own script does: API calls that change something on a person's cookie need it.
+    /// </summary>
+    public async Task<HttpClient> SignedInClientAsync(string userName, string password = Password, bool antiforgeryHeader = false)
     {
         var client = Client();
         var response = await SignInAsync(client, userName, password);
         if (response.StatusCode != HttpStatusCode.Redirect)
             throw new InvalidOperationException($"Sign-in of {userName} answered {(int)response.StatusCode}.");
+        // The token is bound to the person, so it is read after signing in (from the layout's language form).
+        if (antiforgeryHeader)
+            client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", await AntiforgeryTokenAsync(client, "/"));
         return client;
     }
 

@@ -45,7 +45,7 @@ public sealed class ShellTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("analyst", PostalPeak.Accounts.Roles.Analyst);
-        using var client = await app.SignedInClientAsync("analyst");
+        using var client = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
 
         var html = await client.GetStringAsync("/");
 
@@ -88,7 +88,7 @@ public sealed class ShellTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", PostalPeak.Accounts.Roles.Admin);
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
 
         var response = await admin.PostAsync("/api/v1/carriers", new StringContent("{\"code\": ", System.Text.Encoding.UTF8, "application/json"));
 
@@ -101,7 +101,7 @@ public sealed class ShellTests
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("admin", PostalPeak.Accounts.Roles.Admin);
-        using var admin = await app.SignedInClientAsync("admin");
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
 
         var badCode = await admin.PostAsJsonAsync("/api/v1/carriers", new { code = "a b", name = "Spaces" });
         await admin.PostAsJsonAsync("/api/v1/carriers", new { code = "ALPHA", name = "Alpha" });
