@@ -15,7 +15,7 @@ namespace PostalPeak.Dashboard;
 /// backlog over the season, the alerts firing and who has reported. Every filter is in the URL.
 /// </summary>
 public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rules, AlertStore alerts, ComplianceReport compliance,
-    Seasons seasons, NpgsqlDataSource db) : PageModel
+    Seasons seasons, NpgsqlDataSource db, IConfiguration configuration) : PageModel
 {
     public static readonly string[] TileMetrics = ["closing", "days_to_clear", "throughput_ratio", "loss_per_10k", "complaints_per_10k"];
 
@@ -28,6 +28,11 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public IReadOnlyList<AlertSummary> Firing { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
     public IReadOnlyDictionary<string, AlertRule> RuleByMetric { get; private set; } = new Dictionary<string, AlertRule>();
+    /// <summary>The figures' version when the page was drawn; the page's script reloads once it changes.</summary>
+    public long FiguresVersion { get; private set; }
+
+    /// <summary>How often the open page asks whether the figures changed (Dashboard:RefreshSeconds, default 30).</summary>
+    public int RefreshSeconds => Math.Clamp(configuration.GetValue("Dashboard:RefreshSeconds", 30), 2, 3600);
     public IReadOnlyDictionary<string, long> FiringByCarrier { get; private set; } = new Dictionary<string, long>();
     public IReadOnlyDictionary<string, WorstUnit> WorstUnitByCarrier { get; private set; } = new Dictionary<string, WorstUnit>();
 
@@ -36,6 +41,8 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        // Read first: a refresh that lands while the page is drawn makes the next check reload it, never the reverse.
+        FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, cancellationToken);
         var all = await seasons.ListAsync();
         var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];

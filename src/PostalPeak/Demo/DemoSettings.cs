@@ -24,6 +24,9 @@ public static class DemoSettings
         }
         if (configuration.GetSection("Notifications:DepartmentEmails").GetChildren().Any() is false)
             settings["Notifications:DepartmentEmails:0"] = DemoLoader.DepartmentEmail;
+        // A replayed day every few seconds should show without anyone pressing reload.
+        if (configuration["Dashboard:RefreshSeconds"] is null)
+            settings["Dashboard:RefreshSeconds"] = "5";
         // The sample's days lie months back; without this every alert would be recorded but none announced.
         if (configuration["Alerts:NotifyWithinDays"] is null)
             settings["Alerts:NotifyWithinDays"] = "366";

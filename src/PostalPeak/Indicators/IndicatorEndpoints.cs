@@ -39,6 +39,10 @@ public static class IndicatorEndpoints
                 : Results.Ok(rows);
         });
 
+        // Changes whenever any figure does: an open overview asks it now and then and reloads when it moved.
+        group.MapGet("/version", async (NpgsqlDataSource db, CancellationToken cancellationToken) =>
+            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, cancellationToken) }));
+
         group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs, IAntiforgery antiforgery) =>
         {
             // Only people are administrators, so the request always comes from a signed-in browser.
