@@ -54,7 +54,7 @@ internal static class DemoCommand
             await using var app = Program.BuildWebApp(builder, database);
 
             var loader = ActivatorUtilities.CreateInstance<DemoLoader>(app.Services);
-            await loader.EnsureCarriersAsync(folder);
+            var sampleCarriers = await loader.EnsureCarriersAsync(folder);
             var toLoad = await loader.MissingAsync(folder, manifest.Where(e => !live.Contains(e)), cancellationToken);
             var toReplay = parse.GetValue(replay) ? await loader.MissingAsync(folder, live, cancellationToken) : [];
             if (parse.GetValue(replay) && toReplay.Count == 0)
@@ -76,7 +76,6 @@ internal static class DemoCommand
             }), cancellationToken);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Indicators computed and alerts evaluated in {(DateTime.UtcNow - started).TotalSeconds:0} s."));
-            var sampleCarriers = File.ReadLines(Path.Combine(folder, SampleData.CarriersFile)).Skip(1).Select(l => l.Split(',')[0]).ToList();
             var accounts = await loader.ResetAccountsAsync(sampleCarriers.Contains(ManagerCarrier) ? ManagerCarrier : sampleCarriers[0]);
 
             await app.StartAsync(cancellationToken);

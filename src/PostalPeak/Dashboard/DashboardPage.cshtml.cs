@@ -90,11 +90,6 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             ? AlertWalk.Holds(rule.Comparison, known, threshold) ? "bad" : "ok"
             : "";
 
-    /// <summary>"bad" when the carrier's roll-up breaches the rule's threshold for that day's phase, "ok" when not, "" when unknown.</summary>
-    public string Colour(IndicatorRow row, string metric)
-    {
-        if (Value(row, metric) is not { } value || !RuleByMetric.TryGetValue(metric, out var rule) || rule.ThresholdIn(row.Phase) is not { } threshold)
-            return "";
-        return AlertWalk.Holds(rule.Comparison, value, threshold) ? "bad" : "ok";
-    }
+    /// <summary>The same for a carrier's roll-up of that day.</summary>
+    public string Colour(IndicatorRow row, string metric) => Colour(Value(row, metric), metric, row.Phase);
 }

@@ -30,14 +30,16 @@ public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, 
 
     public static string ContactEmail(string carrierCode) => $"dieuhanh@{carrierCode.ToLowerInvariant()}.example";
 
-    public async Task EnsureCarriersAsync(string folder)
+    /// <summary>Adds the sample's carriers that are missing and returns their codes, in the file's order.</summary>
+    public async Task<IReadOnlyList<string>> EnsureCarriersAsync(string folder)
     {
         var lines = File.ReadLines(Path.Combine(folder, SampleData.CarriersFile)).Skip(1).Where(l => l.Length > 0).ToList();
+        var codes = lines.Select(l => l.Split(',')[0]).ToArray();
         // The demo resets its accounts' passwords and adds sample files: never in a database with real carriers.
         await using (var connection = await db.OpenConnectionAsync())
         {
             var others = (await connection.QueryAsync<string>("select code from carrier where code <> all(@codes) order by code",
-                new { codes = lines.Select(l => l.Split(',')[0]).ToArray() })).AsList();
+                new { codes })).AsList();
             if (others.Count > 0)
                 throw new Shell.InputException("not_a_demo_database",
                     $"This database holds carriers that are not the demo's ({string.Join(", ", others.Take(5))}); the demo runs only on an empty database or one it loaded itself.");
@@ -48,6 +50,7 @@ public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, 
             if (await carriers.FindAsync(fields[0]) is null)
                 await carriers.AddAsync(fields[0], fields[1], [ContactEmail(fields[0])], null, Actor);
         }
+        return codes;
     }
 
     /// <summary>One account per role, each with a fresh password, so the ones printed are the ones that work.</summary>
