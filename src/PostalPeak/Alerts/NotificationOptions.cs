@@ -97,6 +97,31 @@ public sealed class SmtpSettings
     public string? From { get; set; }
 
     public string FromName { get; set; } = "PostalPeak";
+
+    /// <summary>
+    /// SHA-256 fingerprint (hex, colons allowed) of a relay's own certificate, accepted even though no authority
+    /// the system trusts signed it; empty: only certificates the system trusts.
+    /// </summary>
+    public string? CertificateSha256 { get; set; }
+
+    /// <summary>The fingerprint's bytes, or null when none is set or it is not 32 bytes of hex (the validator says which).</summary>
+    public byte[]? PinnedCertificate
+    {
+        get
+        {
+            var hex = CertificateSha256?.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+            if (string.IsNullOrEmpty(hex) || hex.Length != 64)
+                return null;
+            try
+            {
+                return Convert.FromHexString(hex);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
 }
 
 public sealed class WebhookTarget
@@ -126,6 +151,10 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
                 problems.Add("Notifications:Smtp:Port must be between 1 and 65535.");
             if (!string.IsNullOrEmpty(options.Smtp.UserName) && options.Smtp.Password is null)
                 problems.Add("Notifications:Smtp:Password is required when Notifications:Smtp:UserName is set.");
+            if (!string.IsNullOrWhiteSpace(options.Smtp.CertificateSha256) && options.Smtp.PinnedCertificate is null)
+                problems.Add("Notifications:Smtp:CertificateSha256 must be the 64 hex digits of a SHA-256 fingerprint (colons allowed).");
+            if (options.Smtp.PinnedCertificate is not null && options.Smtp.Security == SmtpSecurity.None)
+                problems.Add("Notifications:Smtp:CertificateSha256 needs TLS: Notifications:Smtp:Security is None.");
         }
         for (var i = 0; i < options.DepartmentEmails.Length; i++)
         {

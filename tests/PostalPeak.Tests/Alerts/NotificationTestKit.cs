@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,6 +14,7 @@ using MimeKit;
 using Npgsql;
 using PostalPeak.Alerts;
 using SmtpServer;
+using SmtpServer.Authentication;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
@@ -125,16 +127,27 @@ internal sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>Each accepted message with the envelope recipients it was delivered to.</summary>
     public IReadOnlyList<(IReadOnlyList<string> To, MimeMessage Message)> Messages => _store.Messages.ToList();
 
-    public static async Task<SmtpTestServer> StartAsync()
+    /// <summary>Plain SMTP, or with a certificate: STARTTLS (or TLS from the first byte) and, with a login, AUTH required and only over TLS.</summary>
+    public static async Task<SmtpTestServer> StartAsync(X509Certificate2? certificate = null, bool tlsOnConnect = false,
+        (string User, string Password)? login = null)
     {
         var port = NotificationTestKit.FreePort();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Endpoint(endpoint =>
+            {
+                endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port));
+                if (certificate is not null)
+                    endpoint.Certificate(certificate).IsSecure(tlsOnConnect);
+                if (login is not null)
+                    endpoint.AuthenticationRequired().AllowUnsecureAuthentication(false);
+            })
             .Build();
         var store = new Store();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(store);
+        if (login is { } expected)
+            services.Add(new Login(expected.User, expected.Password, store));
         var stop = new CancellationTokenSource();
         var running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
         // The listener binds asynchronously: wait until it accepts connections.
@@ -167,9 +180,25 @@ internal sealed class SmtpTestServer : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>The user names the server accepted a login from.</summary>
+    public IReadOnlyList<string> SignedIn => _store.SignedIn.ToList();
+
+    private sealed class Login(string user, string password, Store store) : IUserAuthenticator
+    {
+        public Task<bool> AuthenticateAsync(ISessionContext context, string user1, string password1, CancellationToken cancellationToken)
+        {
+            var accepted = user1 == user && password1 == password;
+            if (accepted)
+                store.SignedIn.Enqueue(user1);
+            return Task.FromResult(accepted);
+        }
+    }
+
     private sealed class Store : MessageStore
     {
         public ConcurrentQueue<(IReadOnlyList<string> To, MimeMessage Message)> Messages { get; } = new();
+
+        public ConcurrentQueue<string> SignedIn { get; } = new();
 
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
