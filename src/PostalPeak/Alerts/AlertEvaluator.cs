@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Compliance;
 using PostalPeak.Jobs;
+using PostalPeak.Shell;
 
 namespace PostalPeak.Alerts;
 
@@ -17,7 +18,13 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
 {
     public sealed record Result(int CarrierId, int Rules, int Opened, int Fired, int Resolved, int Withdrawn, int Notices, TimeSpan Elapsed);
 
-    private sealed record Stored(long Id, int RuleId, string UnitCode, string State, DateOnly StartedOn, DateOnly? FiringOn);
+    private sealed record Stored(long Id, int RuleId, string UnitCode, string State, DateOnly StartedOn, DateOnly? FiringOn, DateOnly LastHeldOn,
+        DateOnly? ResolvedOn, double? Value, double? Threshold)
+    {
+        public bool IsOpen => State != "resolved";
+
+        public bool Overlaps(AlertEpisode episode) => StartedOn <= episode.LastHeldOn && episode.StartedOn <= LastHeldOn;
+    }
 
     private sealed record CarrierRow(int Id, string Code, string Name, DateOnly? FirstReport, DateOnly? LastReport);
 
@@ -63,24 +70,28 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         var reportedDays = (await connection.QueryAsync<DateOnly>(new CommandDefinition(
             "select distinct report_date from daily_report where carrier_id = @carrierId", new { carrierId }, transaction, cancellationToken: cancellationToken))).ToHashSet();
         var stored = (await connection.QueryAsync<Stored>(new CommandDefinition("""
-            select id, rule_id, unit_code, state, started_on, firing_on from alert where carrier_id = @carrierId
+            select id, rule_id, unit_code, state, started_on, firing_on, last_held_on, resolved_on, value, threshold from alert where carrier_id = @carrierId
             """, new { carrierId }, transaction, cancellationToken: cancellationToken))).ToLookup(a => (a.RuleId, a.UnitCode));
 
         var counts = new int[5];
         var notices = new List<AlertNotifier.Pending>();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn(jobs.Value.TimeZone));
+        var evaluated = new HashSet<(int RuleId, string Unit)>();
         foreach (var rule in rules)
         {
             var series = rule.Metric == "missing_report"
-                ? [("", MissingReportDays(carrier, phases, reportedDays, rule))]
+                ? [("", MissingReportDays(carrier, phases, reportedDays, rule, stored[(rule.Id, "")].Any(a => a.IsOpen)))]
                 : samples.Where(s => rule.Covers(carrier.Code, s.Key))
                     .Select(s => (Unit: s.Key, Days: s.Select(d => new AlertDay(d.ReportDate, d.Value(rule.Metric, rule.MinBase), rule.ThresholdIn(phases.GetValueOrDefault(d.ReportDate)))).ToList()))
                     .ToList();
             foreach (var (unit, days) in series)
             {
+                evaluated.Add((rule.Id, unit));
                 var episodes = AlertWalk.Episodes(days, rule.Comparison, rule.ForDays, rule.KeepFiringForDays);
-                await ReconcileAsync(connection, transaction, rule, carrier, unit, episodes, stored[(rule.Id, unit)].ToList(), counts, notices, cancellationToken);
+                await ReconcileAsync(connection, transaction, rule, carrier, unit, episodes, stored[(rule.Id, unit)].ToList(), today, counts, notices, cancellationToken);
             }
         }
+        counts[3] += await EndOrphansAsync(connection, transaction, rules, carrier, today, stored, evaluated, cancellationToken);
         var queued = await notifier.QueueAsync(connection, transaction, notices, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         notifier.Dispatch(queued);
@@ -94,17 +105,24 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
     /// <summary>
     /// A missing report is a condition of its own (value 1 on a day without any row from the carrier), judged
     /// only once the day's deadline has passed, on season days from the carrier's first report on: every gap
-    /// between reports, and the days after the latest report while they are recent
-    /// (<see cref="AlertsOptions.TrailingMissingDays"/>). A day is never read as zeros.
+    /// between reports, and the days after the latest report when the silence began recently
+    /// (<see cref="AlertsOptions.TrailingMissingDays"/>) or has an open alert already. A day is never read as zeros.
     /// </summary>
-    private List<AlertDay> MissingReportDays(CarrierRow carrier, Dictionary<DateOnly, string?> phases, HashSet<DateOnly> reported, AlertRule rule)
+    /// <remarks>
+    /// The trailing days are all or nothing, counted from the day after the latest report: a window that slid
+    /// with the clock would move the alert's first day every night, and a back-fill (a season loaded weeks
+    /// late, file by file) would see every later day as missing.
+    /// </remarks>
+    private List<AlertDay> MissingReportDays(CarrierRow carrier, Dictionary<DateOnly, string?> phases, HashSet<DateOnly> reported, AlertRule rule,
+        bool alreadyOpen)
     {
-        if (carrier.FirstReport is not { } first)
+        if (carrier.FirstReport is not { } first || carrier.LastReport is not { } last)
             return [];
         var zone = TimeZoneInfo.FindSystemTimeZoneById(jobs.Value.TimeZone);
         var now = clock.GetUtcNow();
-        var recent = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-options.Value.TrailingMissingDays);
-        return phases.Keys.Where(d => d >= first && (d <= carrier.LastReport || d >= recent)).Order()
+        var recent = DateOnly.FromDateTime(now.UtcDateTime.ToLocalTimeIn(jobs.Value.TimeZone)).AddDays(-options.Value.TrailingMissingDays);
+        var trailing = alreadyOpen || last.AddDays(1) >= recent;
+        return phases.Keys.Where(d => d >= first && (d <= last || trailing)).Order()
             .Where(d => TimeZoneInfo.ConvertTimeToUtc(d.AddDays(1).ToDateTime(new TimeOnly(compliance.Value.DeadlineHour, 0)), zone) <= now)
             .Select(d => new AlertDay(d, reported.Contains(d) ? 0 : 1, rule.ThresholdIn(phases[d])))
             .ToList();
@@ -120,52 +138,85 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
             """, transaction: transaction, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Day, r => r.Phase);
 
-    private static async Task ReconcileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertRule rule, CarrierRow carrier, string unit,
-        List<AlertEpisode> episodes, List<Stored> stored, int[] counts, List<AlertNotifier.Pending> notices, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pairs each episode with the stored alert it continues: the one that began on the same day, else one whose
+    /// days overlap it (a late report or a corrected figure moved the first day). Such an alert keeps its id,
+    /// its acknowledgement and its messages, so nobody hears of the same trouble twice.
+    /// </summary>
+    private static Stored?[] Match(List<AlertEpisode> episodes, List<Stored> stored)
     {
-        var byStart = stored.ToDictionary(s => s.StartedOn);
-        // Open alerts the data no longer support (a corrected figure): closed first, so that one open alert per key holds.
-        foreach (var gone in stored.Where(s => s.State != "resolved" && episodes.All(e => e.StartedOn != s.StartedOn)))
+        var matched = new Stored?[episodes.Count];
+        var used = new HashSet<long>();
+        for (var i = 0; i < episodes.Count; i++)
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                update alert set state = 'resolved', resolved_at = now(), updated_at = now() where id = @Id;
-                insert into alert_event (alert_id, kind, note) values (@Id, 'withdrawn', 'The reports no longer show the condition (corrected or re-evaluated).');
-                """, new { gone.Id }, transaction, cancellationToken: cancellationToken));
-            counts[3]++;
-            // Only an alert people were told about needs its end announced.
-            var announced = await connection.QuerySingleAsync<bool>(new CommandDefinition(
-                "select exists (select 1 from notification where alert_id = @Id and kind = 'firing')", new { gone.Id }, transaction, cancellationToken: cancellationToken));
-            if (gone.FiringOn is not null && announced)
-                notices.Add(new AlertNotifier.Pending(gone.Id, "resolved", rule, carrier.Code, carrier.Name, unit, null));
+            matched[i] = stored.FirstOrDefault(s => s.StartedOn == episodes[i].StartedOn);
+            if (matched[i] is { } exact)
+                used.Add(exact.Id);
         }
-        foreach (var episode in episodes)
+        for (var i = 0; i < episodes.Count; i++)
         {
-            byStart.TryGetValue(episode.StartedOn, out var before);
-            // No row comes back when nothing changed: the stored alert is already what the data say.
-            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-                insert into alert (rule_id, carrier_id, unit_code, state, started_on, firing_on, last_held_on, resolved_on, value, threshold,
-                                   raised_at, resolved_at)
-                values (@ruleId, @carrierId, @unit, @State, @StartedOn, @FiringOn, @LastHeldOn, @ResolvedOn, @Value, @Threshold,
-                        case when @FiringOn::date is not null then now() end, case when @ResolvedOn::date is not null then now() end)
-                on conflict (rule_id, carrier_id, unit_code, started_on) do update
-                set state = excluded.state, firing_on = excluded.firing_on, last_held_on = excluded.last_held_on,
-                    resolved_on = excluded.resolved_on, value = excluded.value, threshold = excluded.threshold,
-                    raised_at = coalesce(alert.raised_at, excluded.raised_at),
-                    resolved_at = case when excluded.resolved_on is null then null else coalesce(alert.resolved_at, excluded.resolved_at) end,
-                    updated_at = now()
-                where (alert.state, alert.firing_on, alert.last_held_on, alert.resolved_on, alert.value, alert.threshold)
-                      is distinct from (excluded.state, excluded.firing_on, excluded.last_held_on, excluded.resolved_on, excluded.value, excluded.threshold)
-                returning id
-                """, new
+            if (matched[i] is not null)
+                continue;
+            matched[i] = stored.Where(s => !used.Contains(s.Id) && s.Overlaps(episodes[i]))
+                .OrderByDescending(s => s.IsOpen).ThenByDescending(s => s.FiringOn is not null).ThenBy(s => s.StartedOn).FirstOrDefault();
+            if (matched[i] is { } overlapping)
+                used.Add(overlapping.Id);
+        }
+        return matched;
+    }
+
+    private static async Task ReconcileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertRule rule, CarrierRow carrier, string unit,
+        List<AlertEpisode> episodes, List<Stored> stored, DateOnly today, int[] counts, List<AlertNotifier.Pending> notices, CancellationToken cancellationToken)
+    {
+        var matched = Match(episodes, stored);
+        // Open alerts the data no longer support (a corrected figure): closed first, so that one open alert per key holds.
+        foreach (var gone in stored.Where(s => s.IsOpen && !matched.Contains(s)))
+        {
+            await WithdrawAsync(connection, transaction, gone.Id, "The reports no longer show the condition (corrected or re-evaluated).", cancellationToken);
+            counts[3]++;
+            // Only an alert people were told about needs its end announced: with the figures it had, ending today.
+            if (gone.FiringOn is not null && await AnnouncedAsync(connection, transaction, gone.Id, cancellationToken))
+                notices.Add(new AlertNotifier.Pending(gone.Id, "resolved", rule, carrier.Code, carrier.Name, unit,
+                    new AlertEpisode(gone.StartedOn, gone.FiringOn, gone.LastHeldOn, today, gone.Value, gone.Threshold)));
+        }
+        for (var i = 0; i < episodes.Count; i++)
+        {
+            var episode = episodes[i];
+            var before = matched[i];
+            var parameters = new
             {
-                ruleId = rule.Id, carrierId = carrier.Id, unit, episode.State, episode.StartedOn, episode.FiringOn, episode.LastHeldOn,
+                id = before?.Id, ruleId = rule.Id, carrierId = carrier.Id, unit, episode.State, episode.StartedOn, episode.FiringOn, episode.LastHeldOn,
                 episode.ResolvedOn, episode.Value, episode.Threshold,
-            }, transaction, cancellationToken: cancellationToken)) ?? before!.Id;
+            };
+            // No row comes back when nothing changed: the stored alert is already what the data say.
+            var id = before is null
+                ? await connection.QuerySingleAsync<long>(new CommandDefinition("""
+                    insert into alert (rule_id, carrier_id, unit_code, state, started_on, firing_on, last_held_on, resolved_on, value, threshold,
+                                       raised_at, resolved_at)
+                    values (@ruleId, @carrierId, @unit, @State, @StartedOn, @FiringOn, @LastHeldOn, @ResolvedOn, @Value, @Threshold,
+                            case when @FiringOn::date is not null then now() end, case when @ResolvedOn::date is not null then now() end)
+                    returning id
+                    """, parameters, transaction, cancellationToken: cancellationToken))
+                : await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+                    update alert
+                    set state = @State, started_on = @StartedOn, firing_on = @FiringOn, last_held_on = @LastHeldOn, resolved_on = @ResolvedOn,
+                        value = @Value, threshold = @Threshold,
+                        raised_at = coalesce(raised_at, case when @FiringOn::date is not null then now() end),
+                        resolved_at = case when @ResolvedOn::date is null then null else coalesce(resolved_at, now()) end,
+                        updated_at = now()
+                    where id = @id
+                      and (state, started_on, firing_on, last_held_on, resolved_on, value, threshold)
+                          is distinct from (@State, @StartedOn, @FiringOn::date, @LastHeldOn, @ResolvedOn::date, @Value::double precision, @Threshold::double precision)
+                    returning id
+                    """, parameters, transaction, cancellationToken: cancellationToken)) ?? before.Id;
             if (before is null)
             {
                 counts[0]++;
                 await EventAsync(connection, transaction, id, "pending", episode.StartedOn, cancellationToken);
             }
+            else if (before.StartedOn != episode.StartedOn)
+                await EventAsync(connection, transaction, id, "moved", episode.StartedOn, cancellationToken,
+                    $"Began on {episode.StartedOn:yyyy-MM-dd}, not {before.StartedOn:yyyy-MM-dd}: a report arrived late or was corrected.");
             if (episode.FiringOn is { } firingOn && before?.FiringOn is null)
             {
                 counts[1]++;
@@ -182,7 +233,48 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         }
     }
 
-    private static Task<int> EventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, string kind, DateOnly reportDate, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("insert into alert_event (alert_id, kind, report_date) values (@alertId, @kind, @reportDate)",
-            new { alertId, kind, reportDate }, transaction, cancellationToken: cancellationToken));
+    /// <summary>
+    /// Open alerts of a rule that was disabled, or narrowed to other carriers or units, would otherwise stay open
+    /// for ever: nothing evaluates them any more. They are withdrawn without a message, the administrator's
+    /// change being the reason (and in the audit log).
+    /// </summary>
+    private static async Task<int> EndOrphansAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AlertRule> rules, CarrierRow carrier,
+        DateOnly today, ILookup<(int RuleId, string UnitCode), Stored> stored, HashSet<(int RuleId, string Unit)> evaluated, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        var byId = rules.ToDictionary(r => r.Id);
+        foreach (var alert in stored.SelectMany(g => g).Where(a => a.IsOpen && !evaluated.Contains((a.RuleId, a.UnitCode))))
+        {
+            // A rule that still applies but found no data for the unit this time is not a reason to end anything.
+            if (byId.TryGetValue(alert.RuleId, out var rule) && (rule.Metric == "missing_report" || rule.Covers(carrier.Code, alert.UnitCode)))
+                continue;
+            // It was real while the rule applied, and stays in the history as an alert that fired and ended.
+            await WithdrawAsync(connection, transaction, alert.Id, "The rule was disabled or no longer covers this carrier or unit.", cancellationToken, today);
+            ended++;
+        }
+        return ended;
+    }
+
+    private static async Task<bool> AnnouncedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, CancellationToken cancellationToken) =>
+        await connection.QuerySingleAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from notification where alert_id = @alertId and kind = 'firing')", new { alertId }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Closes an open alert outside the walk. Without <paramref name="endedBy"/> it keeps no report day of its
+    /// own, which marks it as never real (the corrected data do not have it) for the digest, charts and summary;
+    /// with it, it ends on the day after it last held (at the latest <paramref name="endedBy"/>).
+    /// </summary>
+    private static Task<int> WithdrawAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, string note,
+        CancellationToken cancellationToken, DateOnly? endedBy = null) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            update alert set state = 'resolved', resolved_on = case when @endedBy::date is not null then least(last_held_on + 1, @endedBy) end, resolved_at = now(), updated_at = now()
+            where id = @alertId;
+            insert into alert_event (alert_id, kind, report_date, note)
+            select id, 'withdrawn', resolved_on, @note from alert where id = @alertId;
+            """, new { alertId, note, endedBy }, transaction, cancellationToken: cancellationToken));
+
+    private static Task<int> EventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, string kind, DateOnly reportDate,
+        CancellationToken cancellationToken, string? note = null) =>
+        connection.ExecuteAsync(new CommandDefinition("insert into alert_event (alert_id, kind, report_date, note) values (@alertId, @kind, @reportDate, @note)",
+            new { alertId, kind, reportDate, note }, transaction, cancellationToken: cancellationToken));
 }

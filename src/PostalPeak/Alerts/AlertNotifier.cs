@@ -14,8 +14,12 @@ namespace PostalPeak.Alerts;
 public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<JobsOptions> jobs, IOptions<NotificationOptions> notifications,
     TimeProvider clock, IBackgroundJobClient? jobClient = null)
 {
-    /// <summary>A change of one alert that may be worth a message; the episode is null when corrected data withdrew it.</summary>
-    public sealed record Pending(long AlertId, string Kind, AlertRule Rule, string CarrierCode, string CarrierName, string UnitCode, AlertEpisode? Episode);
+    /// <summary>
+    /// A change of one alert that may be worth a message. <paramref name="Deferred"/>: a firing held back by a
+    /// silence, announced once the silence is over, however long ago it began.
+    /// </summary>
+    public sealed record Pending(long AlertId, string Kind, AlertRule Rule, string CarrierCode, string CarrierName, string UnitCode, AlertEpisode? Episode,
+        bool Deferred = false);
 
     private sealed record Silence(int? RuleId, string? CarrierCode, string? UnitCode);
 
@@ -63,7 +67,10 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
             .ToHashSet();
         return pending
             // A reminder follows an announced firing, whatever its report day.
-            .Where(p => p.Episode is null || p.Kind == "reminder" || (p.Kind == "firing" ? p.Episode.FiringOn : p.Episode.ResolvedOn) >= oldest)
+            // A firing is news while it is recent or still going on (a week of late files whose trouble continues).
+            .Where(p => p.Episode is null || p.Kind == "reminder" || p.Deferred
+                        || (p.Kind == "firing" ? p.Episode.FiringOn >= oldest || (p.Episode.ResolvedOn is null && p.Episode.LastHeldOn >= oldest)
+                                               : p.Episode.ResolvedOn >= oldest))
             .Where(p => p.Kind != "resolved" || p.Episode is null || p.Episode.FiringOn >= oldest || announced.Contains(p.AlertId))
             .Where(p => !silences.Any(s => (s.RuleId is null || s.RuleId == p.Rule.Id) && (s.CarrierCode is null || s.CarrierCode == p.CarrierCode)
                                            && (s.UnitCode is null || s.UnitCode == p.UnitCode)))

@@ -192,6 +192,8 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
             join carrier c on c.id = a.carrier_id
             left join admin_unit u on u.code = a.unit_code and u.valid_from <= a.started_on and (u.valid_to is null or u.valid_to >= a.started_on)
             where a.firing_on is not null and a.firing_on <= @reportDay and (a.resolved_on is null or a.resolved_on >= @reportDay)
+              -- Withdrawn (resolved with no report day of its own): the corrected data never had it.
+              and not (a.state = 'resolved' and a.resolved_on is null)
             order by case r.severity when 'critical' then 0 when 'warning' then 1 else 2 end, a.firing_on, a.id
             """, new { reportDay }, cancellationToken: cancellationToken))).AsList();
 

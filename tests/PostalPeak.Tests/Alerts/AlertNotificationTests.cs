@@ -113,6 +113,70 @@ public sealed class AlertNotificationTests
     }
 
     [Fact]
+    public async Task AFiringHeldBackByASilenceIsAnnouncedOnceWhenTheSilenceEnds()
+    {
+        await using var app = await AppAsync();
+        var store = app.Services.GetRequiredService<AlertStore>();
+        await store.SilenceAsync(null, "ALPHA", null, DateTime.UtcNow.AddHours(2), "Đã biết, đang xử lý", Actor.CommandLine(), TimeProvider.System);
+        await DayAsync(app, Today.AddDays(-1), lost: 9);
+        var reminders = app.Services.GetRequiredService<AlertReminderJob>();
+
+        var whileSilenced = await reminders.RunAsync(CancellationToken.None);
+        await using var connection = await app.Db.OpenConnectionAsync();
+        await connection.ExecuteAsync("update alert_silence set ends_at = now() - interval '1 minute'");
+        var afterSilence = await reminders.RunAsync(CancellationToken.None);
+        var again = await reminders.RunAsync(CancellationToken.None);
+
+        Assert.Equal((0, 3, 0), (whileSilenced, afterSilence, again));
+        Assert.Equal(["firing/0 email dieu-hanh@alpha.example", "firing/0 email truc-ban@so-ttt.example", "firing/0 webhook department"],
+            await MessagesAsync(app));
+    }
+
+    [Fact]
+    public async Task NoRemindersWhileTheRuleIsMutedTodayOrOnceTheConditionWasLastSeenDaysAgo()
+    {
+        await using var app = await AppAsync();
+        await DayAsync(app, Today.AddDays(-1), lost: 9);
+        var reminders = app.Services.GetRequiredService<AlertReminderJob>();
+        await using var connection = await app.Db.OpenConnectionAsync();
+        await connection.ExecuteAsync("update notification set created_at = now() - interval '7 hours'");
+        var rules = app.Services.GetRequiredService<AlertRules>();
+        var rule = (await rules.ListAsync()).Single(r => r.Code == "lost_today");
+        // Today falls in the 2027 season's peak, and the rule is muted in the peak.
+        await connection.ExecuteAsync("""
+            update season_phase p set from_offset = (current_date - s.tet_date) - 1, to_offset = (current_date - s.tet_date) + 1
+            from season s where s.year = p.season_year and s.year = 2027 and p.code = 'peak'
+            """);
+        await rules.SaveAsync(rule.Id, rule with { Phases = [new PhaseOverride("peak", true, null)] }, Actor.CommandLine());
+
+        var whileMuted = await reminders.RunAsync(CancellationToken.None);
+        await rules.SaveAsync(rule.Id, rule, Actor.CommandLine());
+        await connection.ExecuteAsync("update alert set last_held_on = last_held_on - 4");
+        var whenLastSeenLongAgo = await reminders.RunAsync(CancellationToken.None);
+        await connection.ExecuteAsync("update alert set last_held_on = last_held_on + 4");
+        var whenSeenRecently = await reminders.RunAsync(CancellationToken.None);
+
+        Assert.Equal((0, 0, 3), (whileMuted, whenLastSeenLongAgo, whenSeenRecently));
+    }
+
+    [Fact]
+    public async Task AWithdrawnAlertsEndIsToldWithTheDaysAndFiguresItHad()
+    {
+        await using var app = await AppAsync();
+        await DayAsync(app, Today.AddDays(-2), lost: 9);
+
+        await DayAsync(app, Today.AddDays(-2), lost: 0); // the carrier meant 0
+
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var payload = await connection.QuerySingleAsync<string>("select payload::text from notification where kind = 'resolved' and channel = 'webhook'");
+        using var json = System.Text.Json.JsonDocument.Parse(payload);
+        var alert = json.RootElement.GetProperty("alert");
+        Assert.Equal($"{Today.AddDays(-2):yyyy-MM-dd}", alert.GetProperty("started_on").GetString());
+        Assert.Equal($"{Today.AddDays(-2):yyyy-MM-dd}", alert.GetProperty("firing_on").GetString());
+        Assert.Equal(9, alert.GetProperty("value").GetDouble());
+    }
+
+    [Fact]
     public async Task AnOldSeasonLoadedLateIsRecordedButAnnouncesNothing()
     {
         await using var app = await AppAsync();

@@ -146,7 +146,7 @@ public sealed class AlertScenarioTests
     }
 
     [Fact]
-    public async Task ACarrierThatStopsReportingIsMissingFromTheDayAfterItsLastReportButALateBackFillIsNot()
+    public async Task ACarrierThatStopsReportingHasOneMissingReportAlertFromTheDayAfterItsLastReportUntilItReportsAgain()
     {
         await using var app = await AppWithOnlyRuleAsync(Rule("missing_report", ">=", 1));
         var csv = "report_date,unit_code,received,delivered\n2026-02-14,14758,100,95\n2026-02-15,14758,100,95\n";
@@ -155,12 +155,74 @@ public sealed class AlertScenarioTests
         // In the season, on 20 February at noon in Hà Nội: the 16th to the 19th are past their deadline (10:00 next day).
         await EvaluatorAt(app, new DateTimeOffset(2026, 2, 20, 5, 0, 0, TimeSpan.Zero)).EvaluateCarrierAsync(1, CancellationToken.None);
         var during = await AlertsAsync(app);
-        // Months later, the same files look like a back-fill of an old season: the days after them are not recent.
-        await EvaluatorAt(app, new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero)).EvaluateCarrierAsync(1, CancellationToken.None);
+        // Ten days on, the silence began longer ago than the recent window (7 days): the alert carries on, from the same day.
+        await EvaluatorAt(app, new DateTimeOffset(2026, 3, 2, 5, 0, 0, TimeSpan.Zero)).EvaluateCarrierAsync(1, CancellationToken.None);
+        var stillSilent = await AlertsAsync(app);
+        var lastHeld = await LastHeldAsync(app);
+        Assert.Equal("accepted", (await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered\n2026-03-02,14758,100,95\n")).Status);
+        await EvaluatorAt(app, new DateTimeOffset(2026, 3, 3, 5, 0, 0, TimeSpan.Zero)).EvaluateCarrierAsync(1, CancellationToken.None);
 
         Assert.Equal([new Row("", "firing", D("2026-02-16"), D("2026-02-16"), null)], during);
-        Assert.Equal([new Row("", "resolved", D("2026-02-16"), D("2026-02-16"), null)], await AlertsAsync(app));
-        Assert.Equal(["pending 02-16", "firing 02-16", "withdrawn "], await EventsAsync(app));
+        Assert.Equal(during, stillSilent);
+        Assert.Equal(D("2026-03-01"), lastHeld);
+        Assert.Equal([new Row("", "resolved", D("2026-02-16"), D("2026-02-16"), D("2026-03-02"))], await AlertsAsync(app));
+        Assert.Equal(["pending 02-16", "firing 02-16", "resolved 03-02"], await EventsAsync(app));
+    }
+
+    [Fact]
+    public async Task ASeasonLoadedLongAfterwardsRaisesNoMissingReportForTheDaysAfterItsLastFile()
+    {
+        await using var app = await AppWithOnlyRuleAsync(Rule("missing_report", ">=", 1));
+        var csv = "report_date,unit_code,received,delivered\n2026-02-14,14758,100,95\n2026-02-15,14758,100,95\n";
+        Assert.Equal("accepted", (await IndicatorTestData.IngestAsync(app, "ALPHA", csv)).Status);
+
+        // Months later, the files are a back-fill of an old season: the days after them are not recent.
+        await EvaluatorAt(app, new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero)).EvaluateCarrierAsync(1, CancellationToken.None);
+
+        Assert.Empty(await AlertsAsync(app));
+    }
+
+    [Fact]
+    public async Task ALateReportThatMovesAnAlertsFirstDayKeepsTheSameAlertAndItsAcknowledgement()
+    {
+        await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5, forDays: 2));
+        await DayAsync(app, "2024-01-20", 1000, 900, lost: 9);
+        await DayAsync(app, "2024-01-21", 1000, 900, lost: 9);
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var id = await connection.QuerySingleAsync<long>("select id from alert");
+        await app.Services.GetRequiredService<AlertStore>().AcknowledgeAsync(id, "Đang xử lý", Actor.CommandLine());
+
+        // The file for the 19th comes last, and the trouble began that day.
+        await DayAsync(app, "2024-01-19", 1000, 900, lost: 8);
+
+        Assert.Equal([new Row("380", "firing", D("2024-01-19"), D("2024-01-20"), null)], await AlertsAsync(app));
+        Assert.Equal(id, await connection.QuerySingleAsync<long>("select id from alert"));
+        Assert.NotNull(await connection.QuerySingleAsync<DateTime?>("select acknowledged_at from alert"));
+        Assert.Equal(["pending 01-20", "firing 01-21", "acknowledged ", "moved 01-19"], await EventsAsync(app));
+    }
+
+    [Fact]
+    public async Task DisablingARuleEndsItsOpenAlertOnTheDayAfterItLastHeld()
+    {
+        await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5));
+        await DayAsync(app, "2024-01-20", 1000, 900, lost: 9);
+        var rules = app.Services.GetRequiredService<AlertRules>();
+        var rule = (await rules.ListAsync()).Single(r => r.Code == "test_rule");
+
+        await rules.SaveAsync(rule.Id, rule with { Enabled = false }, Actor.CommandLine());
+        await EvaluateAsync(app);
+        var afterDisabling = await AlertsAsync(app);
+        await EvaluateAsync(app);
+
+        Assert.Equal([new Row("380", "resolved", D("2024-01-20"), D("2024-01-20"), D("2024-01-21"))], afterDisabling);
+        Assert.Equal(afterDisabling, await AlertsAsync(app));
+        Assert.Equal(["pending 01-20", "firing 01-20", "withdrawn 01-21"], await EventsAsync(app));
+    }
+
+    private static async Task<DateOnly> LastHeldAsync(TestApp app)
+    {
+        await using var connection = await app.Db.OpenConnectionAsync();
+        return DateOnly.FromDateTime(await connection.ExecuteScalarAsync<DateTime>("select last_held_on from alert"));
     }
 
     [Fact]
