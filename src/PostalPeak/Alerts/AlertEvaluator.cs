@@ -28,13 +28,20 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
 
     private sealed record CarrierRow(int Id, string Code, string Name, DateOnly? FirstReport, DateOnly? LastReport);
 
-    /// <summary>The job queued after an upload's indicator refresh.</summary>
+    /// <summary>
+    /// The job queued after an upload's indicator refresh: the units the upload wrote (their series are the only
+    /// ones the refresh changed) and the carrier's missing reports. The scheduled run still covers everything.
+    /// </summary>
     public async Task<Result?> EvaluateAfterUploadAsync(long uploadId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var carrierId = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
             "select carrier_id from upload where id = @uploadId and status = 'accepted'", new { uploadId }, cancellationToken: cancellationToken));
-        return carrierId is null ? null : await EvaluateCarrierAsync(carrierId.Value, cancellationToken);
+        if (carrierId is null)
+            return null;
+        var units = (await connection.QueryAsync<string>(new CommandDefinition(
+            "select distinct unit_code from daily_report where upload_id = @uploadId", new { uploadId }, cancellationToken: cancellationToken))).ToArray();
+        return await EvaluateCarrierAsync(carrierId.Value, cancellationToken, units);
     }
 
     /// <summary>The scheduled job (missing reports become known at the deadline hour) and the one after a rule changes.</summary>
@@ -49,7 +56,8 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         return results;
     }
 
-    public async Task<Result> EvaluateCarrierAsync(int carrierId, CancellationToken cancellationToken)
+    /// <summary>Every rule over the carrier's data; with <paramref name="units"/>, over those units' series only (and the carrier's missing reports).</summary>
+    public async Task<Result> EvaluateCarrierAsync(int carrierId, CancellationToken cancellationToken, string[]? units = null)
     {
         var watch = Stopwatch.StartNew();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -65,13 +73,14 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         var phases = await PhasesAsync(connection, transaction, cancellationToken);
         var samples = (await connection.QueryAsync<IndicatorSample>(new CommandDefinition($"""
             select unit_code, report_date, {string.Join(", ", IndicatorSample.Columns)}, {IndicatorSample.BaseColumns}
-            from daily_indicator where carrier_id = @carrierId order by unit_code, report_date
-            """, new { carrierId }, transaction, cancellationToken: cancellationToken))).ToLookup(s => s.UnitCode);
+            from daily_indicator where carrier_id = @carrierId and (@units::text[] is null or unit_code = any(@units)) order by unit_code, report_date
+            """, new { carrierId, units }, transaction, cancellationToken: cancellationToken))).ToLookup(s => s.UnitCode);
         var reportedDays = (await connection.QueryAsync<DateOnly>(new CommandDefinition(
             "select distinct report_date from daily_report where carrier_id = @carrierId", new { carrierId }, transaction, cancellationToken: cancellationToken))).ToHashSet();
         var stored = (await connection.QueryAsync<Stored>(new CommandDefinition("""
-            select id, rule_id, unit_code, state, started_on, firing_on, last_held_on, resolved_on, value, threshold from alert where carrier_id = @carrierId
-            """, new { carrierId }, transaction, cancellationToken: cancellationToken))).ToLookup(a => (a.RuleId, a.UnitCode));
+            select id, rule_id, unit_code, state, started_on, firing_on, last_held_on, resolved_on, value, threshold
+            from alert where carrier_id = @carrierId and (@units::text[] is null or unit_code = '' or unit_code = any(@units))
+            """, new { carrierId, units }, transaction, cancellationToken: cancellationToken))).ToLookup(a => (a.RuleId, a.UnitCode));
 
         var counts = new int[5];
         var notices = new List<AlertNotifier.Pending>();

@@ -219,6 +219,24 @@ public sealed class AlertScenarioTests
         Assert.Equal(["pending 01-20", "firing 01-20", "withdrawn 01-21"], await EventsAsync(app));
     }
 
+    [Fact]
+    public async Task AfterAnUploadOnlyTheUnitsItWroteAreEvaluatedAndTheScheduledRunCoversTheRest()
+    {
+        await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5));
+        // Both units lose parcels on the 20th, in two files; only the second file's evaluation runs.
+        await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered,lost\n2024-01-20,381,1000,900,9\n", "381.csv");
+        var second = await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered,lost\n2024-01-20,380,1000,900,9\n", "380.csv");
+        var evaluator = app.Services.GetRequiredService<AlertEvaluator>();
+
+        var afterUpload = await evaluator.EvaluateAfterUploadAsync(second.Id, CancellationToken.None);
+        var onlyOwnUnit = await AlertsAsync(app);
+        await evaluator.EvaluateAllAsync(CancellationToken.None);
+
+        Assert.Equal(1, afterUpload!.Fired);
+        Assert.Equal(["380"], onlyOwnUnit.Select(a => a.UnitCode));
+        Assert.Equal(["380", "381"], (await AlertsAsync(app)).Select(a => a.UnitCode));
+    }
+
     private static async Task<DateOnly> LastHeldAsync(TestApp app)
     {
         await using var connection = await app.Db.OpenConnectionAsync();
