@@ -100,6 +100,19 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         if (checkedRule.CarrierCode is { } carrierCode)
             carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @carrierCode", new { carrierCode }, transaction)
                 ?? throw new InputException("unknown_carrier", $"No carrier '{carrierCode}'.");
+        if (checkedRule.Phases.Count > 0)
+        {
+            // A misspelt phase would match no day and quietly leave the rule at its usual threshold.
+            var knownPhases = (await connection.QueryAsync<string>("select distinct code from season_phase order by code", transaction: transaction)).AsList();
+            if (checkedRule.Phases.FirstOrDefault(p => !knownPhases.Contains(p.Phase)) is { } unknownPhase)
+            {
+                var known = knownPhases.Count == 0 ? "none" : string.Join(", ", knownPhases);
+                throw new InputException("unknown_phase", $"No season has a phase '{unknownPhase.Phase}'. The phases there are: {known}.")
+                {
+                    Args = [unknownPhase.Phase, knownPhases.Count == 0 ? "—" : string.Join(", ", knownPhases)],
+                };
+            }
+        }
         if (checkedRule.UnitCodes is { } units)
         {
             var known = (await connection.QueryAsync<string>("select distinct code from admin_unit where code = any(@units)", new { units }, transaction)).ToHashSet();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
@@ -9,7 +10,7 @@ using PostalPeak.Shell;
 namespace PostalPeak.Alerts;
 
 /// <summary>The rules everyone is held to; administrators edit or add them here.</summary>
-public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient jobs) : PageModel
+public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient jobs, IStringLocalizer<Text> text) : PageModel
 {
     public sealed class RuleForm
     {
@@ -76,7 +77,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
         }
         catch (InputException e)
         {
-            Error = e.Message;
+            Error = text.Explain(e);
             Response.StatusCode = e.Status;
             All = await rules.ListAsync(cancellationToken);
             return Page();

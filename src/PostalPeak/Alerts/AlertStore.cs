@@ -1,6 +1,8 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Audit;
+using PostalPeak.Jobs;
 using PostalPeak.Shell;
 
 namespace PostalPeak.Alerts;
@@ -34,7 +36,9 @@ public sealed record AlertSummary
 
 public sealed record AlertEventRow(DateTime At, string Kind, DateOnly? ReportDate, string? Actor, string? Note);
 
-public sealed record AlertSeriesPoint(DateOnly ReportDate, double? Value);
+/// <summary>One day of the series behind an alert. Reported is set only for a missing report, whose value is 1 on a missing day and 0 otherwise.</summary>
+public sealed record AlertSeriesPoint(DateOnly ReportDate, double? Value,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? Reported = null);
 
 public sealed record AlertDetail(AlertSummary Alert, IReadOnlyList<AlertEventRow> Events, IReadOnlyList<AlertSeriesPoint> Series);
 
@@ -54,7 +58,7 @@ public sealed record Silence
 }
 
 /// <summary>Alerts as people see and handle them: lists, detail with the series behind them, acknowledgement, silences.</summary>
-public sealed class AlertStore(NpgsqlDataSource db)
+public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
 {
     private const string Select = """
         select a.id, r.code as rule_code, r.name_vi as rule_name_vi, r.name_en as rule_name_en, r.severity, r.metric, r.comparison,
@@ -95,11 +99,12 @@ public sealed class AlertStore(NpgsqlDataSource db)
             ?? throw InputException.NotFound("alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var events = (await connection.QueryAsync<AlertEventRow>(new CommandDefinition(
             "select at, kind, report_date, actor, note from alert_event where alert_id = @id order by id", new { id }, cancellationToken: cancellationToken))).AsList();
-        // The series behind the alert: its metric from a week before it started to a week after it ended.
+        // The series behind the alert: its metric from a week before it started to a week after it ended; a missing
+        // report has no metric, so its days instead.
         var series = alert.Metric == "missing_report"
-            ? []
+            ? await ReportDaysAsync(connection, alert, cancellationToken)
             : (await connection.QueryAsync<AlertSeriesPoint>(new CommandDefinition($"""
-                select i.report_date, i.{Column(alert.Metric)}::float8 as value
+                select i.report_date, i.{Column(alert.Metric)}::float8 as value, null::boolean as reported
                 from daily_indicator i join carrier c on c.id = i.carrier_id
                 where c.code = @CarrierCode and i.unit_code = @UnitCode
                   and i.report_date between @StartedOn - 7 and coalesce(@ResolvedOn, @LastHeldOn) + 7
@@ -107,6 +112,23 @@ public sealed class AlertStore(NpgsqlDataSource db)
                 """, new { alert.CarrierCode, alert.UnitCode, alert.StartedOn, alert.ResolvedOn, alert.LastHeldOn }, cancellationToken: cancellationToken))).AsList();
         return new AlertDetail(alert, events, series);
     }
+
+    /// <summary>
+    /// A missing report has no indicator behind it, so what triggered it is the carrier's report days: from a week
+    /// before the episode to its last missing day (or the day it resolved), each reported (value 0) or missing
+    /// (value 1, the evaluator's reading). Only days the evaluator judges: season days from the carrier's first report.
+    /// </summary>
+    private static async Task<List<AlertSeriesPoint>> ReportDaysAsync(NpgsqlConnection connection, AlertSummary alert, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<AlertSeriesPoint>(new CommandDefinition("""
+            select d::date as report_date, case when r.reported then 0 else 1 end::float8 as value, r.reported
+            from carrier c
+            cross join generate_series(greatest(@StartedOn - 7, (select min(f.report_date) from daily_report f where f.carrier_id = c.id)),
+                                       coalesce(@ResolvedOn, @LastHeldOn), interval '1 day') d
+            cross join lateral (select exists (select 1 from daily_report r where r.carrier_id = c.id and r.report_date = d::date) as reported) r
+            where c.code = @CarrierCode
+              and exists (select 1 from season s where d::date between s.tet_date + s.from_offset and s.tet_date + s.to_offset)
+            order by d
+            """, new { alert.CarrierCode, alert.StartedOn, alert.ResolvedOn, alert.LastHeldOn }, cancellationToken: cancellationToken))).AsList();
 
     /// <summary>Only a known metric name ever reaches the SQL text.</summary>
     private static string Column(string metric) =>
@@ -141,12 +163,21 @@ public sealed class AlertStore(NpgsqlDataSource db)
             """, new { activeOnly }, cancellationToken: cancellationToken))).AsList();
     }
 
-    /// <summary>Silences notifications (not evaluation) until a time, for a rule, a carrier, a unit, or any combination.</summary>
+    /// <summary>
+    /// Silences notifications (not evaluation) until a time, for a rule, a carrier, a unit, or any combination; a
+    /// blank code means any. An end without an offset is read in the jobs' time zone (Vietnam time).
+    /// </summary>
     public async Task<Silence> SilenceAsync(string? ruleCode, string? carrierCode, string? unitCode, DateTime endsAt, string reason, Actor actor, TimeProvider clock)
     {
+        ruleCode = Blank(ruleCode);
+        carrierCode = Blank(carrierCode)?.ToUpperInvariant();
+        unitCode = Blank(unitCode);
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
             throw new InputException("reason_required", "Say why, in at most 500 characters.");
-        if (endsAt.ToUniversalTime() <= clock.GetUtcNow().UtcDateTime)
+        var endsAtUtc = endsAt.ToUtcFrom(jobs.Value.TimeZone)
+            ?? throw new InputException("invalid_end", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{endsAt:yyyy-MM-dd HH:mm} does not exist in {jobs.Value.TimeZone} (the clocks skip it)."));
+        if (endsAtUtc <= clock.GetUtcNow().UtcDateTime)
             throw new InputException("invalid_end", "A silence must end in the future.");
         if (ruleCode is null && carrierCode is null && unitCode is null)
             throw new InputException("scope_required", "Silence a rule, a carrier, a unit, or a combination: not everything.");
@@ -156,18 +187,32 @@ public sealed class AlertStore(NpgsqlDataSource db)
             : await connection.QuerySingleOrDefaultAsync<int?>("select id from alert_rule where code = @ruleCode", new { ruleCode }, transaction)
               ?? throw new InputException("unknown_rule", $"No alert rule '{ruleCode}'.");
         int? carrierId = carrierCode is null ? null
-            : await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code", new { code = carrierCode.ToUpperInvariant() }, transaction)
+            : await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @carrierCode", new { carrierCode }, transaction)
               ?? throw new InputException("unknown_carrier", $"No carrier '{carrierCode}'.");
         var id = await connection.QuerySingleAsync<int>("""
             insert into alert_silence (rule_id, carrier_id, unit_code, ends_at, reason, created_by)
-            values (@ruleId, @carrierId, @unitCode, @endsAt, @reason, @Name)
+            values (@ruleId, @carrierId, @unitCode, @endsAtUtc, @reason, @Name)
             returning id
-            """, new { ruleId, carrierId, unitCode = string.IsNullOrWhiteSpace(unitCode) ? null : unitCode.Trim(), endsAt = endsAt.ToUniversalTime(), reason = reason.Trim(), actor.Name }, transaction);
+            """, new { ruleId, carrierId, unitCode, endsAtUtc, reason = reason.Trim(), actor.Name }, transaction);
+        // The open alerts it quiets say so in their history: otherwise the messages stop with no trace on the alert.
+        // Coverage matches AlertNotifier's: a unit silence leaves a carrier-wide alert (unit '') alone.
+        await connection.ExecuteAsync("""
+            insert into alert_event (alert_id, kind, actor, note)
+            select a.id, 'silenced', @Name, @reason
+            from alert a
+            where a.state <> 'resolved'
+              and (@ruleId::integer is null or a.rule_id = @ruleId)
+              and (@carrierId::integer is null or a.carrier_id = @carrierId)
+              and (@unitCode::text is null or a.unit_code = @unitCode)
+            order by a.id
+            """, new { ruleId, carrierId, unitCode, reason = reason.Trim(), actor.Name }, transaction);
         await AuditLog.WriteAsync(connection, transaction, actor, "alert.silence", "alert_silence", id.ToString(System.Globalization.CultureInfo.InvariantCulture), carrierId,
-            new { ruleCode, carrierCode, unitCode, endsAt, reason });
+            new { ruleCode, carrierCode, unitCode, endsAt = endsAtUtc, reason });
         await transaction.CommitAsync();
         return (await SilencesAsync(false)).Single(s => s.Id == id);
     }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     public async Task CancelSilenceAsync(int id, Actor actor)
     {

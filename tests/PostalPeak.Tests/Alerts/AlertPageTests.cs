@@ -109,4 +109,36 @@ public sealed class AlertPageTests
         Assert.Contains("sometimes", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await app.CountAuditAsync("alert_rule.update"));
     }
+
+    [Fact]
+    public async Task TheListFiltersByAReportDayRangeAsTheApiDoes()
+    {
+        var (app, _) = await AppWithFiringAlertAsync();
+        await using var __ = app;
+        // A second episode in February on unit 381; the January one on 380 is still open from the 21st.
+        await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered,lost\n2024-02-20,381,1000,900,30\n2024-02-21,381,1000,900,0\n", "feb.csv");
+        await app.Services.GetRequiredService<AlertEvaluator>().EvaluateCarrierAsync(1, CancellationToken.None);
+        using var analyst = await app.SignedInClientAsync("analyst");
+
+        var january = await analyst.GetStringAsync("/alerts?State=all&Rule=lost_parcels&From=2024-01-01&To=2024-01-31");
+        var february = await analyst.GetStringAsync("/alerts?State=all&Rule=lost_parcels&From=2024-02-21&To=2024-02-29");
+        var api = await analyst.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/alerts?rule=lost_parcels&from=2024-02-21&to=2024-02-29");
+        var before = await analyst.GetStringAsync("/alerts?State=all&Rule=lost_parcels&To=2024-01-20");
+        var english = await analyst.GetStringAsync("/alerts?culture=en-US");
+        var wrong = await analyst.GetAsync("/alerts?State=all&From=21/02/2024");
+
+        Assert.Contains("(380)", january, StringComparison.Ordinal);
+        Assert.DoesNotContain("(381)", january, StringComparison.Ordinal);
+        // The February episode resolved on the 21st: it overlaps a range that starts that day.
+        Assert.Contains("(381)", february, StringComparison.Ordinal);
+        Assert.DoesNotContain("(380)", february, StringComparison.Ordinal);
+        Assert.Equal(["381"], api.EnumerateArray().Select(a => a.GetProperty("unit_code").GetString()));
+        Assert.Contains("data-test=\"no-alerts\"", before, StringComparison.Ordinal);
+        Assert.Contains("Từ ngày báo cáo", january, StringComparison.Ordinal);
+        Assert.Contains("value=\"2024-01-31\"", january, StringComparison.Ordinal);
+        Assert.Contains("From report day", english, StringComparison.Ordinal);
+        Assert.Contains("To report day", english, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("&#x27;21/02/2024&#x27; không phải là ngày", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
