@@ -118,6 +118,9 @@ public sealed class Seasons(NpgsqlDataSource db)
                 || phase.FromOffset < fromOffset || phase.ToOffset > toOffset || string.IsNullOrWhiteSpace(phase.NameVi) || string.IsNullOrWhiteSpace(phase.NameEn))
                 throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.") { Args = [phase.Code] };
         }
+        // A code names the phase in alert rules and roll-ups, so two phases under one code would be one phase with a hole.
+        if (ordered.GroupBy(p => p.Code, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new InputException("duplicate_phase_code", $"Two phases have the code '{repeated.Key}': each phase needs a code of its own.") { Args = [repeated.Key] };
         for (var i = 1; i < ordered.Count; i++)
         {
             if (ordered[i].FromOffset <= ordered[i - 1].ToOffset)
