@@ -23,6 +23,17 @@ public sealed class SeasonTests
         Assert.All(days, d => Assert.NotNull(d.Phase));
     }
 
+    [Theory]
+    [InlineData("2022-12-22", 2022)]
+    [InlineData("2022-12-23", 2023)] // T-30 of Tết Quý Mão (22 January 2023)
+    [InlineData("2023-03-01", 2023)]
+    [InlineData("2023-12-31", 2023)] // Tết Giáp Thìn came late (10 February 2024): its window opens on 11 January
+    [InlineData("2019-06-15", 2019)]
+    public void ADayFallsToTheSeasonWhoseDefaultWindowHasBegun(string day, int year)
+    {
+        Assert.Equal(year, Seasons.DefaultYearOf(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public async Task SeasonsAreGeneratedFromTheCalendarAndListedByTheApi()
     {
@@ -95,6 +106,7 @@ public sealed class SeasonTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("overlapping_phases", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
+
     [Fact]
     public async Task TwoPhasesWithOneCodeAreRefusedEvenWhenTheirDaysDoNotOverlap()
     {
