@@ -70,25 +70,56 @@ public sealed class Seasons(NpgsqlDataSource db)
     public static string DefaultName(int year) => $"Tết {VietnameseNames.YearName(year)} {year}";
 
     /// <summary>Creates the seasons of these years that do not exist yet; edited seasons are left alone.</summary>
-    public static async Task EnsureAsync(NpgsqlDataSource db, int fromYear, int toYear, CancellationToken cancellationToken = default)
+    public static async Task<int> EnsureAsync(NpgsqlDataSource db, int fromYear, int toYear, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var created = await EnsureAsync(connection, transaction, fromYear, toYear, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
+    /// <summary>
+    /// The same inside the caller's transaction, so that the seasons commit with the rows that needed them.
+    /// Years are taken in ascending order: two writers creating the same new years wait on each other, never deadlock.
+    /// </summary>
+    public static async Task<int> EnsureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int fromYear, int toYear, CancellationToken cancellationToken = default)
+    {
+        fromYear = Math.Max(fromYear, LunarCalendar.FirstYear + 1);
+        toYear = Math.Min(toYear, LunarCalendar.LastYear);
+        if (fromYear > toYear)
+            return 0;
+        // Nearly always every year is there already: one read, and no insert that could wait on another writer.
+        var existing = (await connection.QueryAsync<int>(new CommandDefinition(
+            "select year from season where year between @fromYear and @toYear", new { fromYear, toYear }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+        var created = 0;
         for (var year = fromYear; year <= toYear; year++)
         {
-            var created = await connection.ExecuteAsync("""
+            if (existing.Contains(year))
+                continue;
+            var inserted = await connection.ExecuteAsync(new CommandDefinition("""
                 insert into season (year, name, tet_date, from_offset, to_offset) values (@year, @name, @tet, @from, @to)
                 on conflict (year) do nothing
-                """, new { year, name = DefaultName(year), tet = LunarCalendar.Tet(year), from = DefaultFrom, to = DefaultTo }, transaction);
-            if (created == 0)
+                """, new { year, name = DefaultName(year), tet = LunarCalendar.Tet(year), from = DefaultFrom, to = DefaultTo }, transaction,
+                cancellationToken: cancellationToken));
+            if (inserted == 0)
                 continue;
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(new CommandDefinition("""
                 insert into season_phase (season_year, code, name_vi, name_en, from_offset, to_offset)
                 values (@year, @Code, @NameVi, @NameEn, @FromOffset, @ToOffset)
-                """, DefaultPhases.Select(p => new { year, p.Code, p.NameVi, p.NameEn, p.FromOffset, p.ToOffset }), transaction);
+                """, DefaultPhases.Select(p => new { year, p.Code, p.NameVi, p.NameEn, p.FromOffset, p.ToOffset }), transaction,
+                cancellationToken: cancellationToken));
+            created++;
         }
-        await transaction.CommitAsync(cancellationToken);
+        return created;
     }
+
+    /// <summary>
+    /// The season a day falls to by default: next year's once that window (T-30) has begun, as it can in late
+    /// December, else its own year's.
+    /// </summary>
+    public static int DefaultYearOf(DateOnly day) =>
+        day.Year < LunarCalendar.LastYear && day >= LunarCalendar.Tet(day.Year + 1).AddDays(DefaultFrom) ? day.Year + 1 : day.Year;
 
     public async Task<IReadOnlyList<Season>> ListAsync()
     {
@@ -118,6 +149,9 @@ public sealed class Seasons(NpgsqlDataSource db)
                 || phase.FromOffset < fromOffset || phase.ToOffset > toOffset || string.IsNullOrWhiteSpace(phase.NameVi) || string.IsNullOrWhiteSpace(phase.NameEn))
                 throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.") { Args = [phase.Code] };
         }
+        // A code names the phase in alert rules and roll-ups, so two phases under one code would be one phase with a hole.
+        if (ordered.GroupBy(p => p.Code, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new InputException("duplicate_phase_code", $"Two phases have the code '{repeated.Key}': each phase needs a code of its own.") { Args = [repeated.Key] };
         for (var i = 1; i < ordered.Count; i++)
         {
             if (ordered[i].FromOffset <= ordered[i - 1].ToOffset)

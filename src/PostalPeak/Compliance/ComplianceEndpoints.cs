@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using PostalPeak.Accounts;
+using PostalPeak.Shell;
 
 namespace PostalPeak.Compliance;
 
@@ -17,12 +19,23 @@ public static class ComplianceEndpoints
     public static WebApplication MapCompliance(this WebApplication app)
     {
         // Carrier managers and tokens see their own carrier only, whatever they ask for.
-        app.MapGet("/api/v1/compliance", async (int? season, string? carrier, string? unit, DateOnly? from, DateOnly? to, ClaimsPrincipal user, ComplianceReport report) =>
+        // With format=csv one of the answer's two tables: the days (default) or, with table=carriers, the summary.
+        app.MapGet("/api/v1/compliance", async (int? season, string? carrier, string? unit, DateOnly? from, DateOnly? to, string? format, string? table,
+            ClaimsPrincipal user, ComplianceReport report) =>
         {
             if (carrier is not null && !user.MayActFor(carrier))
                 return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.", extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+            var tableName = (table ?? "days").ToLowerInvariant();
+            if (csv && tableName is not ("days" or "carriers"))
+                throw new InputException("invalid_table", "table is days or carriers.");
             var year = season ?? Calendar.Seasons.ComingYear(DateTime.UtcNow);
             var days = await report.DaysAsync(year, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to);
+            var name = string.Create(CultureInfo.InvariantCulture, $"compliance-{year}");
+            if (csv)
+                return tableName == "carriers"
+                    ? CsvResults.Write(ComplianceReport.Summarise(days), $"{name}-carriers.csv")
+                    : CsvResults.Write(days, $"{name}.csv");
             return Results.Ok(new ComplianceAnswer(year, ComplianceReport.Summarise(days), days));
         }).WithTags("Compliance");
         return app;

@@ -68,7 +68,7 @@ public static class ChartText
     public static string Compare(IStringLocalizer<Text> t, string metric, string what, IReadOnlyList<IndicatorRow> rows)
     {
         var seasons = rows.GroupBy(r => r.Season!.Value).OrderBy(g => g.Key)
-            .Select(g => (Season: g.Key, Highest: g.Select(r => (r.TetOffset, Value: Charts.Metric(metric, [r]))).Where(x => x.Value is not null).MaxBy(x => x.Value)))
+            .Select(g => (Season: g.Key, Highest: g.Select(r => (r.TetOffset, Value: Charts.Metric(metric, r))).Where(x => x.Value is not null).MaxBy(x => x.Value)))
             .Where(s => s.Highest.Value is not null)
             .Select(s => t["Dashboard.CompareAltSeason", s.Season, AlertFormat.Value(metric, s.Highest.Value), Offset(s.Highest.TetOffset ?? 0)].Value)
             .ToList();

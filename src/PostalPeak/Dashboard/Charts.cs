@@ -13,11 +13,16 @@ public sealed record ChartRequest(string Kind, int[] Seasons, string? CarrierCod
     bool English)
 {
     public static readonly string[] Kinds = ["backlog", "intake", "rates", "overlay", "heatmap"];
+
+    /// <summary>The roll-up a chart is drawn from and its CSV exports: the same as GET /api/v1/indicators with these filters.</summary>
+    public IndicatorFilter Filter() => new(Seasons, CarrierCode, UnitCode, null, null, Kind == "overlay" ? "tet_offset" : "day", By);
 }
 
 /// <summary>
 /// The dashboard's charts, drawn on the server with ScottPlot (text in DejaVu Sans, which covers Vietnamese):
 /// dates labelled dd/MM over the lunar day on a season's time charts, a Tết marker and shaded phases, days without reports left as gaps.
+/// Every ratio drawn is the roll-up's own, one line per group of the roll-up: a chart never derives a figure the
+/// indicators API would give differently (window sums, members without a closing).
 /// </summary>
 public static class Charts
 {
@@ -52,19 +57,27 @@ public static class Charts
                 break;
             case "rates":
                 Shade(plot, season);
-                Line(plot, T("Thất lạc / 10.000", "Lost per 10,000"), Ratio(rows, r => r.Lost, r => r.Delivered + (r.Returned ?? 0) + (r.Lost ?? 0)));
-                Line(plot, T("Khiếu nại / 10.000", "Complaints per 10,000"), Ratio(rows, r => r.ComplaintsReceived, r => r.Received));
+                var groups = Groups(rows).ToList();
+                foreach (var group in groups)
+                {
+                    var who = groups.Count > 1 ? $"{group.Key} · " : "";
+                    Line(plot, who + T("Thất lạc / 10.000", "Lost per 10,000"), group.Select(r => (r.ReportDate!.Value, r.LossPer10k)));
+                    Line(plot, who + T("Khiếu nại / 10.000", "Complaints per 10,000"), group.Select(r => (r.ReportDate!.Value, r.ComplaintsPer10k)));
+                }
                 plot.Title(T("Thất lạc và khiếu nại trên 10.000 bưu gửi", "Losses and complaints per 10,000 parcels"));
                 break;
             case "overlay":
+                var several = Groups(rows).Skip(1).Any();
                 foreach (var seasonRows in rows.GroupBy(r => r.Season).OrderBy(g => g.Key))
                 {
-                    var byOffset = seasonRows.GroupBy(r => r.TetOffset!.Value).OrderBy(g => g.Key)
-                        .Select(g => ((double)g.Key, Metric(request.Metric, g))).ToList();
-                    var scatter = plot.Add.Scatter(byOffset.Select(p => p.Item1).ToArray(), byOffset.Select(p => p.Item2 ?? double.NaN).ToArray());
-                    scatter.LegendText = $"{seasonRows.Key}";
-                    scatter.LineWidth = 2;
-                    scatter.MarkerSize = 3;
+                    foreach (var group in Groups([.. seasonRows]))
+                    {
+                        var byOffset = group.OrderBy(r => r.TetOffset).Select(r => ((double)r.TetOffset!.Value, Metric(request.Metric, r))).ToList();
+                        var scatter = plot.Add.Scatter(byOffset.Select(p => p.Item1).ToArray(), byOffset.Select(p => p.Item2 ?? double.NaN).ToArray());
+                        scatter.LegendText = several ? $"{seasonRows.Key} · {group.Key}" : $"{seasonRows.Key}";
+                        scatter.LineWidth = 2;
+                        scatter.MarkerSize = 3;
+                    }
                 }
                 var tet = plot.Add.VerticalLine(0);
                 tet.Color = Colors.Red;
@@ -105,30 +118,15 @@ public static class Charts
     private static IEnumerable<(DateOnly, double?)> Sum(IReadOnlyList<IndicatorRow> rows, Func<IndicatorRow, long> value) =>
         rows.GroupBy(r => r.ReportDate!.Value).Select(g => (g.Key, (double?)g.Sum(value)));
 
-    private static IEnumerable<(DateOnly, double?)> Ratio(IReadOnlyList<IndicatorRow> rows, Func<IndicatorRow, long?> numerator, Func<IndicatorRow, long> denominator) =>
-        rows.GroupBy(r => r.ReportDate!.Value).Select(g =>
-        {
-            var known = g.Where(r => numerator(r) is not null).ToList();
-            var below = known.Sum(denominator);
-            return (g.Key, known.Count == 0 || below == 0 ? (double?)null : 10_000.0 * known.Sum(r => numerator(r)!.Value) / below);
-        });
-
-    /// <summary>Ratios from the group's summed counts, never averaged (design section 4).</summary>
-    internal static double? Metric(string metric, IEnumerable<IndicatorRow> group)
+    /// <summary>
+    /// One row's figure as the roll-up computed it. Window ratios (throughput, days to clear, complaints) cannot be
+    /// rebuilt from a row's own day, so none is recomputed here.
+    /// </summary>
+    internal static double? Metric(string metric, IndicatorRow row) => metric switch
     {
-        var rows = group.ToList();
-        double? Divide(double numerator, double denominator) => denominator == 0 ? null : numerator / denominator;
-        return metric switch
-        {
-            "closing" => rows.Any(r => r.Closing is not null) ? rows.Sum(r => r.Closing ?? 0) : null,
-            "received" => rows.Sum(r => r.Received),
-            "days_to_clear" => rows.Count == 1 ? rows[0].DaysToClear : Divide(rows.Sum(r => r.Closing ?? 0), rows.Where(r => r.Closing is not null).Sum(r => r.DaysToClear is > 0 ? r.Closing!.Value / r.DaysToClear.Value : 0)),
-            "throughput_ratio" => rows.Count == 1 ? rows[0].ThroughputRatio : Divide(rows.Sum(r => r.Delivered), rows.Sum(r => r.Received)),
-            "loss_per_10k" => rows.Count == 1 ? rows[0].LossPer10k : Divide(10_000.0 * rows.Sum(r => r.Lost ?? 0), rows.Where(r => r.Lost is not null).Sum(r => r.Delivered + (r.Returned ?? 0) + r.Lost!.Value)),
-            "complaints_per_10k" => rows.Count == 1 ? rows[0].ComplaintsPer10k : Divide(10_000.0 * rows.Sum(r => r.ComplaintsReceived ?? 0), rows.Where(r => r.ComplaintsReceived is not null).Sum(r => r.Received)),
-            _ => null,
-        };
-    }
+        "received" => row.Received,
+        _ => DashboardPageModel.Value(row, metric),
+    };
 
     /// <summary>
     /// The colours run from the lowest value to the 95th percentile; cells above it take the top colour, and the

@@ -57,7 +57,7 @@ public static class DashboardEndpoints
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");
-            var filter = new IndicatorFilter(request.Seasons, request.CarrierCode, request.UnitCode, null, null, kind == "overlay" ? "tet_offset" : "day", request.By);
+            var filter = request.Filter();
             if (format == "csv")
                 return CsvResults.Write(await query.RollUpAsync(filter, cancellationToken), $"{kind}.csv");
 

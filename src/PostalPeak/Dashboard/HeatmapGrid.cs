@@ -75,7 +75,7 @@ public sealed class HeatmapGrid
         var unitIndex = units.Select((unit, i) => (unit.Key, i)).ToDictionary(x => x.Key, x => x.i);
         var first = days.Count == 0 ? 0 : days[0].DayNumber;
         foreach (var row in rows)
-            values[unitIndex[row.UnitCode!], row.ReportDate!.Value.DayNumber - first] = Charts.Metric(metric, [row]) ?? double.NaN;
+            values[unitIndex[row.UnitCode!], row.ReportDate!.Value.DayNumber - first] = Charts.Metric(metric, row) ?? double.NaN;
         return new HeatmapGrid(metric, units, days, values);
     }
 

@@ -80,6 +80,13 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
         await AddWarningsAsync(write, transaction, upload.CarrierId, issues, cancellationToken);
         var checkedAt = clock.Elapsed;
         var counts = await WriteRowsAsync(write, transaction, upload.CarrierId, uploadId, cancellationToken);
+        // Every day needs its Tết season (phase, offset, compliance), however old the file. Created last, so that another
+        // carrier's upload needing the same new season waits on this transaction for its final moments only.
+        if (summary is { FirstDay: { } firstDay, LastDay: { } lastDay })
+        {
+            await Calendar.Seasons.EnsureAsync(write, transaction, Calendar.Seasons.DefaultYearOf(firstDay), Calendar.Seasons.DefaultYearOf(lastDay),
+                cancellationToken);
+        }
         await Finish(write, transaction, uploadId, "accepted", null, summary, issues, counts, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Upload {Upload} accepted: {Rows} rows ({New} new, {Corrected} corrected); read and staged in {Read} ms, "
@@ -90,7 +97,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
     private sealed record Head(string Status, int CarrierId, string Code, byte[] Sha256, long SizeBytes);
 
-    private sealed record Staged(int Rows, string Encoding, string Separator);
+    private sealed record Staged(int Rows, string Encoding, string Separator, DateOnly? FirstDay, DateOnly? LastDay);
 
     private sealed record Counts(int New, int Corrected, int Unchanged);
 
@@ -121,11 +128,16 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
         await using var importer = await write.BeginBinaryImportAsync($"copy staging (line, unit_code, report_date, {Values}) from stdin (format binary)", cancellationToken);
         await using var content = await OpenContentAsync(uploadId, cancellationToken);
+        DateOnly? firstDay = null, lastDay = null;
         // Synchronous writes into the importer's buffer: it flushes to the socket only when full, and a million
         // awaits per column would cost more than the copy itself.
         var summary = await reader.ReadAsync(content, detected.Encoding!, issues, row =>
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (firstDay is null || row.ReportDate < firstDay)
+                firstDay = row.ReportDate;
+            if (lastDay is null || row.ReportDate > lastDay)
+                lastDay = row.ReportDate;
             importer.StartRow();
             importer.Write(row.Line, NpgsqlDbType.Integer);
             importer.Write(row.UnitCode, NpgsqlDbType.Text);
@@ -146,7 +158,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
             return ValueTask.CompletedTask;
         }, cancellationToken);
         await importer.CompleteAsync(cancellationToken);
-        return new Staged(summary.Rows, detected.Name, summary.Separator == '\t' ? "tab" : summary.Separator.ToString());
+        return new Staged(summary.Rows, detected.Name, summary.Separator == '\t' ? "tab" : summary.Separator.ToString(), firstDay, lastDay);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter importer, long? value)

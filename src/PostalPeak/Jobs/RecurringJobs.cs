@@ -15,6 +15,8 @@ public static class RecurringJobs
             configuration["Storage:Backup:Cron"] ?? DatabaseBackupJob.DefaultCron, local);
         jobs.AddOrUpdate<Ingestion.ResumeUploadsJob>(Ingestion.ResumeUploadsJob.Id, job => job.RunAsync(CancellationToken.None),
             Ingestion.ResumeUploadsJob.Cron, local);
+        jobs.AddOrUpdate<Calendar.ComingSeasonJob>(Calendar.ComingSeasonJob.Id, job => job.RunAsync(CancellationToken.None),
+            Calendar.ComingSeasonJob.Cron, local);
         // Missing reports become known at the deadline hour; the same run catches anything a failed job left behind.
         var deadlineHour = configuration.GetValue("Compliance:DeadlineHour", 10);
         jobs.AddOrUpdate<Alerts.AlertEvaluator>("alerts.evaluate", job => job.EvaluateAllAsync(CancellationToken.None),

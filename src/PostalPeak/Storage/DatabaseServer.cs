@@ -58,6 +58,7 @@ public sealed class DatabaseServer : IAsyncDisposable
             await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
             await Units.ReferenceData.LoadAsync(dataSource, Units.ReferenceData.Directory(configuration), cancellationToken);
             // The seasons of the sample data (2023 on) up to next year's, created once and then left to the administrator.
+            // Later years come from Calendar.ComingSeasonJob, earlier ones with the first upload that has days in them.
             await Calendar.Seasons.EnsureAsync(dataSource, 2023, DateTime.UtcNow.Year + 1, cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or EvolveDb.EvolveException)

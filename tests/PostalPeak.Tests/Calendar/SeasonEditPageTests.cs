@@ -57,6 +57,26 @@ public sealed class SeasonEditPageTests
     }
 
     [Fact]
+    public async Task TwoPhasesWithOneCodeAreExplainedBesideTheFormAndNothingIsSaved()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin");
+        var fields = Form("Tết 2027", -30, 15, ("peak", "Cao điểm", "Peak", -30, -8), ("holiday", "Nghỉ Tết", "Holiday", 0, 4),
+            ("peak", "Sau Tết", "Recovery", 5, 15));
+
+        var vietnamese = await PageForms.PostAsync(admin, "/calendar/edit?season=2027", fields);
+        var english = await PageForms.PostAsync(admin, "/calendar/edit?season=2027&culture=en-US", fields);
+
+        Assert.Equal(HttpStatusCode.BadRequest, vietnamese.StatusCode);
+        Assert.Contains("Hai giai đoạn cùng mã &#x27;peak&#x27;", await vietnamese.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Two phases have the code &#x27;peak&#x27;", await english.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.CountAuditAsync("season.update"));
+        var season = await admin.GetFromJsonAsync<JsonElement>("/api/v1/seasons/2027");
+        Assert.Equal(["peak", "run_up", "holiday", "recovery"], season.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("code").GetString()));
+    }
+
+    [Fact]
     public async Task OnlyAnAdminOpensTheSeasonEditorAndTheCalendarLinksToItForAdminsOnly()
     {
         await using var app = await TestApp.StartAsync();

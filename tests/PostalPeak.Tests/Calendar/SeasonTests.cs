@@ -23,6 +23,17 @@ public sealed class SeasonTests
         Assert.All(days, d => Assert.NotNull(d.Phase));
     }
 
+    [Theory]
+    [InlineData("2022-12-22", 2022)]
+    [InlineData("2022-12-23", 2023)] // T-30 of Tết Quý Mão (22 January 2023)
+    [InlineData("2023-03-01", 2023)]
+    [InlineData("2023-12-31", 2023)] // Tết Giáp Thìn came late (10 February 2024): its window opens on 11 January
+    [InlineData("2019-06-15", 2019)]
+    public void ADayFallsToTheSeasonWhoseDefaultWindowHasBegun(string day, int year)
+    {
+        Assert.Equal(year, Seasons.DefaultYearOf(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public async Task SeasonsAreGeneratedFromTheCalendarAndListedByTheApi()
     {
@@ -94,5 +105,31 @@ public sealed class SeasonTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("overlapping_phases", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task TwoPhasesWithOneCodeAreRefusedEvenWhenTheirDaysDoNotOverlap()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+
+        var response = await admin.PutAsJsonAsync("/api/v1/seasons/2027", new
+        {
+            name = "x", from_offset = -30, to_offset = 15,
+            phases = new object[]
+            {
+                new { code = "peak", name_vi = "a", name_en = "a", from_offset = -30, to_offset = -8 },
+                new { code = "holiday", name_vi = "b", name_en = "b", from_offset = 0, to_offset = 4 },
+                new { code = "peak", name_vi = "c", name_en = "c", from_offset = 5, to_offset = 15 },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("duplicate_phase_code", problem.GetProperty("code").GetString());
+        Assert.Contains("'peak'", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var season = await admin.GetFromJsonAsync<JsonElement>("/api/v1/seasons/2027");
+        Assert.Equal(("Tết Đinh Mùi 2027", 4), (season.GetProperty("name").GetString(), season.GetProperty("phases").GetArrayLength()));
     }
 }

@@ -72,4 +72,42 @@ public sealed class ComplianceTests
         Assert.All(own.GetProperty("days").EnumerateArray(), d => Assert.Equal("ALPHA", d.GetProperty("carrier_code").GetString()));
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
     }
+
+    [Fact]
+    public async Task TheComplianceTablesDownloadAsCsvWithTheJsonNamesAndValues()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        await IngestAtAsync(app, "2023-01-10,380,100,90\n", "2023-01-11 09:00 +07");
+        await IngestAtAsync(app, "2023-01-11,380,100,90\n", "2023-01-12 15:00 +07");
+        using var client = await app.SignedInClientAsync("analyst");
+        const string query = "season=2023&carrier=ALPHA&unit=380&from=2023-01-10&to=2023-01-12";
+
+        var json = await client.GetFromJsonAsync<JsonElement>($"/api/v1/compliance?{query}");
+        var days = await client.GetAsync($"/api/v1/compliance?{query}&format=csv");
+        var carriers = await client.GetStringAsync($"/api/v1/compliance?{query}&format=CSV&table=carriers");
+        var unknown = await client.GetAsync($"/api/v1/compliance?{query}&format=csv&table=alerts");
+
+        Assert.Equal("text/csv", days.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("compliance-2023.csv", days.Content.Headers.ContentDisposition?.FileNameStar ?? days.Content.Headers.ContentDisposition?.FileName);
+        var lines = Lines(await days.Content.ReadAsStringAsync());
+        Assert.Equal("carrier_code,unit_code,report_date,tet_offset,status,first_reported_at", lines[0]);
+        Assert.Equal(json.GetProperty("days")[0].EnumerateObject().Select(p => p.Name), lines[0].Split(','));
+        Assert.Equal(["ALPHA,380,2023-01-10,-12,on_time", "ALPHA,380,2023-01-11,-11,late", "ALPHA,380,2023-01-12,-10,missing"],
+            lines.Skip(1).Select(l => string.Join(',', l.Split(',').Take(5))));
+        Assert.All(lines.Skip(1).Zip(json.GetProperty("days").EnumerateArray()), pair =>
+        {
+            var at = pair.First.Split(',')[5];
+            var expected = pair.Second.GetProperty("first_reported_at");
+            Assert.Equal(expected.ValueKind == JsonValueKind.Null ? null : expected.GetDateTime(),
+                at.Length == 0 ? (DateTime?)null : DateTime.Parse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind));
+        });
+        Assert.Equal(["carrier_code,due,on_time,late,missing", "ALPHA,3,1,1,1"], Lines(carriers));
+        Assert.Equal(json.GetProperty("carriers")[0].EnumerateObject().Select(p => p.Name), Lines(carriers)[0].Split(','));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
+    private static string[] Lines(string csv) =>
+        csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
