@@ -12,9 +12,9 @@ public static class CalendarEndpoints
 
     public static IReadOnlyList<TetDay> TetDays(int from, int to)
     {
-        if (from > to || from < LunarCalendar.FirstYear + 1 || to > LunarCalendar.LastYear)
+        if (from > to || from < LunarCalendar.FirstYear || to > LunarCalendar.LastYear)
             throw new Shell.InputException("invalid_year_range",
-                $"Give years from {LunarCalendar.FirstYear + 1} to {LunarCalendar.LastYear}, 'from' not after 'to'.");
+                $"Give years from {LunarCalendar.FirstYear} to {LunarCalendar.LastYear}, 'from' not after 'to'.");
         return Enumerable.Range(from, to - from + 1).Select(year =>
         {
             var tet = LunarCalendar.Tet(year);

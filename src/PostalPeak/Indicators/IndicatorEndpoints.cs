@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
+using PostalPeak.Calendar;
 using PostalPeak.Shell;
 
 namespace PostalPeak.Indicators;
@@ -26,11 +27,16 @@ public static class IndicatorEndpoints
 
         // Carrier managers and tokens see their own carrier only, whatever they ask for.
         group.MapGet("/", async ([FromQuery] int[]? season, string? carrier, string? unit, DateOnly? from, DateOnly? to,
-            string? groupBy, string? by, string? format, ClaimsPrincipal user, IndicatorQuery query, CancellationToken cancellationToken) =>
+            string? groupBy, string? by, string? format, ClaimsPrincipal user, IndicatorQuery query, NpgsqlDataSource db, TimeProvider clock,
+            CancellationToken cancellationToken) =>
         {
             if (carrier is not null && !user.MayActFor(carrier))
                 return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
                     extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            // A bare request means the season the pages open on, not every row ever reported (which grows by a
+            // season a year); a date range without a season is the way to read across seasons.
+            if (season is not { Length: > 0 } && from is null && to is null)
+                season = [await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken)];
             var filter = new IndicatorFilter(season, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to,
                 (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
             var rows = await query.RollUpAsync(filter, cancellationToken);

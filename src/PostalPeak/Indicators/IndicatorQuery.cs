@@ -167,7 +167,10 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
                10000.0 * k.damaged / nullif(k.damage_base, 0) as damage_per_10k,
                10000.0 * k.window_complaints / nullif(k.window_complaint_base, 0) as complaints_per_10k
         from daily k
-        order by case when @groupBy = 'tet_offset' then k.tet_offset end, k.season, k.group_key, k.report_date
+        -- A date range read across seasons also holds days outside every season (season null): by group and day
+        -- it reads in calendar order instead of pushing those days to the end.
+        order by case when @groupBy = 'tet_offset' then k.tet_offset end, case when @seasons::int[] is not null then k.season end,
+                 k.group_key, k.report_date
         """;
 
     private const string PeriodSql = $"""

@@ -6,6 +6,7 @@ namespace PostalPeak.Tests.Calendar;
 public sealed class LunarCalendarTests
 {
     [Theory]
+    [InlineData(1900, "1900-01-31")]
     [InlineData(1985, "1985-01-21")]
     [InlineData(2007, "2007-02-17")]
     [InlineData(2023, "2023-01-22")]
@@ -33,7 +34,7 @@ public sealed class LunarCalendarTests
     [Fact]
     public void EveryDayFrom1900To2100RoundTrips()
     {
-        var first = new DateOnly(LunarCalendar.FirstYear, 2, 1);
+        var first = new DateOnly(LunarCalendar.FirstYear, 1, 1);
         var last = new DateOnly(LunarCalendar.LastYear, 12, 31);
         var previous = LunarCalendar.ToLunar(first.AddDays(-1));
         for (var day = first; day <= last; day = day.AddDays(1))
@@ -50,9 +51,16 @@ public sealed class LunarCalendarTests
     }
 
     [Fact]
+    public void TheFirstDaysOf1900BelongToTheTwelfthMonthOfTheLunarYear1899()
+    {
+        Assert.Equal(new LunarDate(1, 12, 1899, false), LunarCalendar.ToLunar(new DateOnly(1900, 1, 1)));
+        Assert.Equal(new LunarDate(30, 12, 1899, false), LunarCalendar.ToLunar(new DateOnly(1900, 1, 30)));
+    }
+
+    [Fact]
     public void TetIsAlwaysBetween21JanuaryAnd20February()
     {
-        for (var year = LunarCalendar.FirstYear + 1; year <= LunarCalendar.LastYear; year++)
+        for (var year = LunarCalendar.FirstYear; year <= LunarCalendar.LastYear; year++)
         {
             var tet = LunarCalendar.Tet(year);
             Assert.InRange(tet, new DateOnly(year, 1, 21), new DateOnly(year, 2, 20));
@@ -86,6 +94,7 @@ public sealed class LunarCalendarTests
     [InlineData(2026, "Bính Ngọ")]
     [InlineData(2027, "Đinh Mùi")]
     [InlineData(1985, "Ất Sửu")]
+    [InlineData(1900, "Canh Tý")]
     public void NamesTheYearsTheVietnameseWay(int year, string name) => Assert.Equal(name, VietnameseNames.YearName(year));
 
     [Fact]

@@ -23,12 +23,29 @@ public sealed class TetApiTests
     }
 
     [Fact]
-    public async Task AYearOutsideTheCalendarGets400()
+    public async Task TheFirstAndLastYearsOfTheCalendarAreGiven()
     {
         await using var app = await TestApp.StartAsync();
         using var client = app.Client();
 
-        var response = await client.GetAsync("/api/v1/calendar/tet?from=1800&to=1801");
+        var first = await client.GetFromJsonAsync<JsonElement>("/api/v1/calendar/tet?from=1900&to=1900");
+        var last = await client.GetFromJsonAsync<JsonElement>("/api/v1/calendar/tet?from=2100&to=2100");
+
+        Assert.Equal(("1900-01-31", "Canh Tý"), (first[0].GetProperty("date").GetString(), first[0].GetProperty("year_name").GetString()));
+        Assert.Equal("2100-02-09", last[0].GetProperty("date").GetString());
+    }
+
+    [Theory]
+    [InlineData(1800, 1801)]
+    [InlineData(1899, 1900)]
+    [InlineData(2100, 2101)]
+    [InlineData(2025, 2024)]
+    public async Task AYearOutsideTheCalendarGets400(int from, int to)
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = app.Client();
+
+        var response = await client.GetAsync($"/api/v1/calendar/tet?from={from}&to={to}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_year_range", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
@@ -43,5 +60,14 @@ public sealed class TetApiTests
         var days = JsonDocument.Parse(result.Output).RootElement;
         Assert.Equal("2025-01-29", days[0].GetProperty("date").GetString());
         Assert.Equal("Bính Ngọ", days[1].GetProperty("year_name").GetString());
+    }
+
+    [Fact]
+    public async Task TheTetCommandGivesTet1900()
+    {
+        var result = await Cli.CommandLineTests.RunAsync(new Dictionary<string, string>(), "tet", "--from", "1900", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("1900-01-31", JsonDocument.Parse(result.Output).RootElement[0].GetProperty("date").GetString());
     }
 }

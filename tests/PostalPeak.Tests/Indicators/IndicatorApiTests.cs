@@ -50,73 +50,107 @@ public sealed class IndicatorApiTests
     {
         await using var app = await AppWithAnalystAsync("ALPHA", "BETA");
         var random = new Random(7);
+        // Three seasons, each with a few days on either side of its window: 2024 and 2025 by district, 2026 by
+        // commune. The communes come from districts 380, 381 and others (14818 from both 380 and 381), so a unit
+        // asked for reaches across the reform through the crosswalk.
+        var stretches = new (string[] Units, DateOnly From, DateOnly To)[]
+        {
+            (["380", "381", "390"], new(2024, 1, 5), new(2024, 2, 28)),
+            (["380", "381", "398"], new(2024, 12, 26), new(2025, 2, 16)),
+            (["14758", "14812", "14818", "15853"], new(2026, 1, 15), new(2026, 3, 7)),
+        };
         foreach (var carrier in new[] { "ALPHA", "BETA" })
         {
             var rows = new List<RawRow>();
-            foreach (var unit in new[] { "380", "381", "390" })
-                for (var day = new DateOnly(2024, 1, 5); day <= new DateOnly(2024, 2, 28); day = day.AddDays(1))
-                    if (random.NextDouble() > 0.1)
-                        rows.Add(new RawRow
-                        {
-                            UnitCode = unit, ReportDate = day, Received = random.Next(0, 300), Delivered = random.Next(0, 300),
-                            Returned = random.Next(0, 5), Lost = random.NextDouble() < 0.7 ? random.Next(0, 3) : null,
-                            Backlog = random.NextDouble() < 0.6 ? random.Next(0, 500) : null,
-                            ComplaintsReceived = random.Next(0, 4), ComplaintsResolved = random.Next(0, 4),
-                        });
-            await IndicatorTestData.IngestAsync(app, carrier, IndicatorTestData.Csv(rows));
+            foreach (var (units, from, to) in stretches)
+                foreach (var unit in units)
+                {
+                    // Optional counts are a habit of the series: some never report them, some now and then, some always.
+                    var habit = new Habit(Often(random), Often(random), Often(random));
+                    for (var day = from; day <= to; day = day.AddDays(1))
+                        if (random.NextDouble() > 0.1)
+                            rows.Add(RandomRow(random, habit, unit, day));
+                }
+            Assert.Equal("accepted", (await IndicatorTestData.IngestAsync(app, carrier, IndicatorTestData.Csv(rows))).Status);
         }
         var raw = await IndicatorTestData.ReportsAsync(app);
         var reference = ReferenceIndicators.Compute(raw);
-        var members = raw.Join(reference, r => (r.CarrierId, r.UnitCode, r.ReportDate), i => (i.CarrierId, i.UnitCode, i.ReportDate), (r, i) => (Raw: r, Ind: i))
-            .Where(m => m.Raw.ReportDate >= new DateOnly(2024, 1, 11) && m.Raw.ReportDate <= new DateOnly(2024, 2, 25)) // the 2024 season
-            .ToList();
+        // The roll-ups start from the stored daily rows: those agree with the reference first.
+        ReferenceIndicators.AssertSame(reference, await IndicatorTestData.IndicatorsAsync(app));
+        var world = await IndicatorTestData.WorldAsync(app);
         using var client = await app.SignedInClientAsync("analyst");
 
-        var byProvinceDay = await GetAsync(client, "season=2024&by=province&groupBy=day");
-        var expectedDays = members.GroupBy(m => m.Raw.ReportDate).OrderBy(g => g.Key).ToList();
-        Assert.Equal(expectedDays.Count, byProvinceDay.Count);
-        foreach (var (want, got) in expectedDays.Zip(byProvinceDay))
+        var asks = new List<RollUpAsk>();
+        foreach (var groupBy in IndicatorFilter.GroupBys)
+            foreach (var by in IndicatorFilter.Bys)
+            {
+                asks.Add(new([2024, 2025, 2026], groupBy, by));
+                asks.Add(new([2025, 2026], groupBy, by, Unit: "380"));
+                asks.Add(new([2025, 2026], groupBy, by, Unit: "14818"));
+                asks.Add(new([2024], groupBy, by, Carrier: "BETA"));
+            }
+        var compared = new List<IndicatorRow>();
+        foreach (var ask in asks)
         {
-            var where = $"province {want.Key:yyyy-MM-dd}";
-            Assert.Equal(want.Key, got.ReportDate);
-            Assert.Equal(want.Sum(m => m.Raw.Received), got.Received);
-            Assert.Equal(want.Count(m => m.Ind.Closing is not null), got.ClosingKnown);
-            Assert.Equal(want.Any(m => m.Ind.Closing is not null) ? want.Sum(m => m.Ind.Closing ?? 0) : null, got.Closing);
-            ReferenceIndicators.Close(where, "throughput_ratio",
-                Ratio(want.Sum(m => m.Ind.WindowDelivered), want.Sum(m => m.Ind.WindowReceived)), got.ThroughputRatio);
-            var known = want.Where(m => m.Ind.Closing is not null).ToList();
-            ReferenceIndicators.Close(where, "days_to_clear",
-                known.Count == 0 ? null : Ratio(known.Sum(m => m.Ind.Closing!.Value), known.Sum(m => (double)m.Ind.WindowDelivered / m.Ind.WindowDays)), got.DaysToClear);
-            var opened = want.Where(m => m.Ind.Opening is not null).ToList();
-            ReferenceIndicators.Close(where, "clearance_rate",
-                opened.Count == 0 ? null : Ratio(opened.Sum(m => m.Raw.Delivered), opened.Sum(m => m.Ind.Opening!.Value + m.Raw.Received)), got.ClearanceRate);
-            var withLoss = want.Where(m => m.Raw.Lost is not null).ToList();
-            ReferenceIndicators.Close(where, "loss_per_10k",
-                withLoss.Count == 0 ? null : Ratio(10_000.0 * withLoss.Sum(m => m.Raw.Lost!.Value), withLoss.Sum(m => m.Raw.Delivered + (m.Raw.Returned ?? 0) + m.Raw.Lost!.Value)), got.LossPer10k);
+            var expected = ReferenceIndicators.RollUp(raw, reference, world, ask);
+            Assert.NotEmpty(expected);
+            ReferenceIndicators.AssertSameRollUp(ask.Query, expected, await GetAsync(client, ask.Query));
+            compared.AddRange(expected);
         }
 
-        var bySeason = await GetAsync(client, "season=2024&by=carrier&groupBy=season");
-        Assert.Equal(["ALPHA", "BETA"], bySeason.Select(r => r.CarrierCode));
-        foreach (var got in bySeason)
-        {
-            var want = members.Where(m => m.Raw.CarrierId == (got.CarrierCode == "ALPHA" ? 1 : 2)).ToList();
-            var lastDay = want.Max(m => m.Raw.ReportDate);
-            Assert.Equal((want.Sum(m => m.Raw.Received), want.Sum(m => m.Raw.Delivered)), (got.Received, got.Delivered));
-            Assert.Equal((want.Min(m => m.Raw.ReportDate), lastDay), (got.FirstDate, got.LastDate));
-            Assert.Equal(want.Select(m => m.Raw.ReportDate).Distinct().Count(), got.DaysReported);
-            ReferenceIndicators.Close(got.CarrierCode!, "throughput_ratio", Ratio(want.Sum(m => m.Raw.Delivered), want.Sum(m => m.Raw.Received)), got.ThroughputRatio);
-            var closingAtEnd = want.Where(m => m.Raw.ReportDate == lastDay && m.Ind.Closing is not null).ToList();
-            Assert.Equal(closingAtEnd.Count == 0 ? null : closingAtEnd.Sum(m => m.Ind.Closing!.Value), got.Closing);
-            Assert.Equal(want.Sum(m => m.Raw.ComplaintsReceived ?? 0), got.ComplaintsReceived);
-        }
-
-        var byPhase = await GetAsync(client, "season=2024&by=unit&groupBy=phase&unit=381");
-        Assert.Equal(["peak", "run_up", "holiday", "recovery"], byPhase.Select(r => r.Phase));
-        Assert.Equal(members.Where(m => m.Raw.UnitCode == "381").Sum(m => m.Raw.Received), byPhase.Sum(r => r.Received));
-        Assert.All(byPhase, r => Assert.Equal(("381", false), (r.UnitCode, r.Approximate)));
+        // The data reached every case the roll-ups distinguish: rates of members that reported them and of
+        // members that did not, zero denominators, partial closing coverage, and counterparts across the reform.
+        Assert.Contains(compared, r => r.DamagePer10k > 0);
+        Assert.Contains(compared, r => r.Damaged is not null && r.DamagePer10k is null);
+        Assert.Contains(compared, r => r.ComplaintsPer10k is null && r.DaysReported == 1);
+        Assert.Contains(compared, r => r.LossPer10k is null && r.Received > 0);
+        Assert.Contains(compared, r => r.ClosingKnown > 0 && r.ClosingKnown < r.Reports && r.DaysReported == 1);
+        Assert.Contains(compared, r => r.Unaccounted is > 0 or < 0);
+        Assert.Contains(compared, r => r.Approximate && r.ThroughputRatio is not null);
     }
 
-    private static double? Ratio(double numerator, double denominator) => denominator == 0 ? null : numerator / denominator;
+    /// <summary>How often a series fills in its optional counts.</summary>
+    private sealed record Habit(double Lost, double Damaged, double Complaints);
+
+    private static double Often(Random random) => random.Next(3) switch { 0 => 0.0, 1 => 0.6, _ => 1.0 };
+
+    /// <summary>A day of random figures; about one in twenty is a day without traffic, where every rate's denominator is zero.</summary>
+    private static RawRow RandomRow(Random random, Habit habit, string unit, DateOnly day)
+    {
+        var quiet = random.NextDouble() < 0.05;
+        long? Sometimes(double chance, int below) => random.NextDouble() < chance ? (quiet ? 0 : random.Next(0, below)) : null;
+        return new RawRow
+        {
+            UnitCode = unit, ReportDate = day,
+            Received = quiet ? 0 : random.Next(0, 300), Delivered = quiet ? 0 : random.Next(0, 300),
+            Returned = Sometimes(0.9, 5), Lost = Sometimes(habit.Lost, 3),
+            // Damage is found in stock too, so a day without deliveries can still report it.
+            Damaged = random.NextDouble() < habit.Damaged ? random.Next(0, 4) : null,
+            Backlog = random.NextDouble() < 0.6 ? random.Next(0, 500) : null,
+            ComplaintsReceived = Sometimes(habit.Complaints, 4), ComplaintsResolved = Sometimes(habit.Complaints, 4),
+        };
+    }
+
+    [Fact]
+    public async Task WithoutASeasonTheDefaultSeasonsWindowIsMeantAndADateRangeReadsAcrossSeasons()
+    {
+        await using var app = await AppWithAnalystAsync("ALPHA");
+        // The 2024 season, a summer day outside every season, then the 2025 season (window 30/12/2024 … 13/02/2025)
+        // and a day after its window: the latest season with reports is 2025.
+        await IndicatorTestData.IngestAsync(app, "ALPHA",
+            "report_date,unit_code,received,delivered\n2024-02-01,380,10,10\n2024-06-01,380,20,10\n2025-01-20,380,30,20\n2025-02-20,380,40,30\n");
+        using var client = await app.SignedInClientAsync("analyst");
+
+        var bare = await GetAsync(client, "by=carrier");
+        var perSeason = await GetAsync(client, "groupBy=season");
+        var range = await GetAsync(client, "from=2024-01-01&to=2024-12-31");
+        var open = await GetAsync(client, "from=2024-06-01");
+
+        Assert.Equal([(new DateOnly(2025, 1, 20), (int?)2025)], bare.Select(r => (r.ReportDate!.Value, r.Season)));
+        Assert.Equal([(2025, 30L)], perSeason.Select(r => (r.Season!.Value, r.Received)));
+        Assert.Equal([(new DateOnly(2024, 2, 1), (int?)2024), (new DateOnly(2024, 6, 1), null)], range.Select(r => (r.ReportDate!.Value, r.Season)));
+        Assert.Equal([new DateOnly(2024, 6, 1), new DateOnly(2025, 1, 20), new DateOnly(2025, 2, 20)], open.Select(r => r.ReportDate!.Value));
+    }
 
     [Fact]
     public async Task SeasonsLineUpOnTheTetAxisAndMissingDaysStayGaps()

@@ -43,6 +43,17 @@ public static class IndicatorTestData
             """)).AsList();
     }
 
+    /// <summary>The carriers, units and crosswalk as the database holds them: the input a roll-up reference needs.</summary>
+    public static async Task<RollUpWorld> WorldAsync(TestApp app)
+    {
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var carriers = (await connection.QueryAsync<(int Id, string Code)>("select id, code from carrier")).ToDictionary(c => c.Id, c => c.Code);
+        var units = (await connection.QueryAsync<(string, string, string, DateOnly, DateOnly?)>(
+            "select code, name, province_code, valid_from, valid_to from admin_unit")).AsList();
+        var crosswalk = (await connection.QueryAsync<(string, string)>("select commune_code, district_code from unit_crosswalk")).AsList();
+        return new RollUpWorld(carriers, units, crosswalk);
+    }
+
     public static async Task<List<IndicatorValues>> IndicatorsAsync(TestApp app)
     {
         await using var connection = await app.Db.OpenConnectionAsync();

@@ -1,3 +1,7 @@
+using System.Reflection;
+using PostalPeak.Calendar;
+using PostalPeak.Indicators;
+
 namespace PostalPeak.Tests.Indicators;
 
 /// <summary>A daily_report row as stored.</summary>
@@ -37,6 +41,21 @@ public sealed record IndicatorValues
     public int WindowDays { get; init; }
     public long WindowReceived { get; init; }
     public long WindowDelivered { get; init; }
+    public long? WindowComplaints { get; init; }
+    public long? WindowComplaintBase { get; init; }
+}
+
+/// <summary>What a roll-up needs besides the rows: carrier codes, the units in force with their provinces, the crosswalk.</summary>
+public sealed record RollUpWorld(
+    IReadOnlyDictionary<int, string> CarrierCodes,
+    IReadOnlyList<(string Code, string Name, string ProvinceCode, DateOnly ValidFrom, DateOnly? ValidTo)> Units,
+    IReadOnlyList<(string CommuneCode, string DistrictCode)> Crosswalk);
+
+/// <summary>One GET /api/v1/indicators request, as the reference reads it.</summary>
+public sealed record RollUpAsk(int[] Seasons, string GroupBy, string By, string? Unit = null, string? Carrier = null)
+{
+    public string Query => string.Join('&', Seasons.Select(s => $"season={s}")) + $"&groupBy={GroupBy}&by={By}"
+        + (Unit is null ? "" : $"&unit={Unit}") + (Carrier is null ? "" : $"&carrier={Carrier}");
 }
 
 /// <summary>
@@ -105,6 +124,8 @@ public static class ReferenceIndicators
                     WindowDays = windowDays,
                     WindowReceived = windowReceived,
                     WindowDelivered = windowDelivered,
+                    WindowComplaints = windowComplaintDays == 0 ? null : windowComplaints,
+                    WindowComplaintBase = windowComplaintDays == 0 ? null : windowComplaintBase,
                 });
             }
         }
@@ -112,6 +133,272 @@ public static class ReferenceIndicators
     }
 
     private static double? Ratio(double numerator, double denominator) => denominator == 0 ? null : numerator / denominator;
+
+    /// <summary>A member of a roll-up: one carrier, unit and reported day, placed in its season.</summary>
+    private sealed record Member(RawRow Raw, IndicatorValues Ind, int Season, int TetOffset, string? Phase, string Key, bool Approximate);
+
+    /// <summary>
+    /// The roll-ups of docs/indicators.md read literally, from the per-day reference: members' counts summed first,
+    /// ratios derived from those sums, stocks of a period taken at its edges. Plain loops over the members, so that
+    /// it shares nothing with the SQL but the definitions.
+    /// </summary>
+    public static List<IndicatorRow> RollUp(IReadOnlyList<RawRow> raw, IReadOnlyList<IndicatorValues> indicators, RollUpWorld world, RollUpAsk ask)
+    {
+        var indicatorOf = new Dictionary<(int, string, DateOnly), IndicatorValues>();
+        foreach (var i in indicators)
+            indicatorOf[(i.CarrierId, i.UnitCode, i.ReportDate)] = i;
+
+        // The unit asked for, and its counterparts on the other side of the 2025 reform (approximate).
+        Dictionary<string, bool>? wanted = null;
+        if (ask.Unit is not null)
+        {
+            wanted = new Dictionary<string, bool>(StringComparer.Ordinal) { [ask.Unit] = false };
+            foreach (var (commune, district) in world.Crosswalk)
+            {
+                if (commune == ask.Unit)
+                    wanted.TryAdd(district, true);
+                if (district == ask.Unit)
+                    wanted.TryAdd(commune, true);
+            }
+        }
+
+        var members = new List<Member>();
+        foreach (var r in raw)
+        {
+            var carrier = world.CarrierCodes[r.CarrierId];
+            if (ask.Carrier is not null && carrier != ask.Carrier)
+                continue;
+            var approximate = false;
+            if (wanted is not null && !wanted.TryGetValue(r.UnitCode, out approximate))
+                continue;
+            (int Year, int Offset, string? Phase)? place = null;
+            foreach (var year in ask.Seasons)
+            {
+                var offset = r.ReportDate.DayNumber - LunarCalendar.Tet(year).DayNumber;
+                if (offset < Seasons.DefaultFrom || offset > Seasons.DefaultTo)
+                    continue;
+                string? phase = null;
+                foreach (var p in Seasons.DefaultPhases)
+                    if (p.FromOffset <= offset && offset <= p.ToOffset)
+                        phase = p.Code;
+                place = (year, offset, phase);
+            }
+            if (place is null)
+                continue;
+            var key = ask.By switch
+            {
+                "carrier" => carrier,
+                "unit" => ask.Unit ?? r.UnitCode,
+                _ => world.Units.Single(u => u.Code == r.UnitCode && u.ValidFrom <= r.ReportDate && (u.ValidTo is null || u.ValidTo >= r.ReportDate)).ProvinceCode,
+            };
+            members.Add(new Member(r, indicatorOf[(r.CarrierId, r.UnitCode, r.ReportDate)], place.Value.Year, place.Value.Offset, place.Value.Phase, key, approximate));
+        }
+
+        var rows = new List<IndicatorRow>();
+        if (ask.GroupBy is "day" or "tet_offset")
+        {
+            foreach (var day in Groups(members, m => (m.Key, m.Raw.ReportDate)))
+                rows.Add(DayRow(day, world, ask.By));
+            return ask.GroupBy == "tet_offset"
+                ? [.. rows.OrderBy(r => r.TetOffset).ThenBy(r => r.Season).ThenBy(r => Key(r), StringComparer.Ordinal).ThenBy(r => r.ReportDate)]
+                : [.. rows.OrderBy(r => r.Season).ThenBy(r => Key(r), StringComparer.Ordinal).ThenBy(r => r.ReportDate)];
+        }
+        foreach (var period in Groups(members, m => (m.Key, m.Season, ask.GroupBy == "phase" ? m.Phase : null)))
+            rows.Add(PeriodRow(period, world, ask));
+        return [.. rows.OrderBy(r => r.Season).ThenBy(r => Key(r), StringComparer.Ordinal)
+            .ThenBy(r => Seasons.DefaultPhases.FirstOrDefault(p => p.Code == r.Phase)?.FromOffset)];
+    }
+
+    private static string Key(IndicatorRow row) => row.CarrierCode ?? row.UnitCode ?? row.ProvinceCode ?? "";
+
+    private static List<List<Member>> Groups<TKey>(List<Member> members, Func<Member, TKey> key) where TKey : notnull
+    {
+        var groups = new Dictionary<TKey, List<Member>>();
+        foreach (var m in members)
+        {
+            if (!groups.TryGetValue(key(m), out var list))
+                groups[key(m)] = list = [];
+            list.Add(m);
+        }
+        return [.. groups.Values];
+    }
+
+    /// <summary>The sum of the values that are known; unknown when none is.</summary>
+    private static long? SumKnown(IEnumerable<long?> values)
+    {
+        long? sum = null;
+        foreach (var value in values)
+            if (value is { } known)
+                sum = (sum ?? 0) + known;
+        return sum;
+    }
+
+    private static long Handled(RawRow r) => r.Delivered + (r.Returned ?? 0) + (r.Lost ?? 0);
+
+    private static IndicatorRow Keyed(IndicatorRow row, Member first, RollUpWorld world, string by) => row with
+    {
+        CarrierCode = by == "carrier" ? first.Key : null,
+        UnitCode = by == "unit" ? first.Key : null,
+        UnitName = by == "unit" ? world.Units.Where(u => u.Code == first.Key).Max(u => u.Name) : null,
+        ProvinceCode = by == "province" ? first.Key : null,
+    };
+
+    /// <summary>The parts every roll-up derives the same way from its members, whatever the period.</summary>
+    private static IndicatorRow Common(List<Member> members)
+    {
+        long received = 0, delivered = 0, cleared = 0, clearanceBase = 0, lost = 0, lossBase = 0, damaged = 0, damageBase = 0;
+        bool anyOpening = false, anyLost = false, anyDamaged = false, approximate = false;
+        var units = new HashSet<string>(StringComparer.Ordinal);
+        var carriers = new HashSet<int>();
+        foreach (var m in members)
+        {
+            received += m.Raw.Received;
+            delivered += m.Raw.Delivered;
+            if (m.Ind.Opening is { } opening)
+            {
+                anyOpening = true;
+                cleared += m.Raw.Delivered;
+                clearanceBase += opening + m.Raw.Received;
+            }
+            if (m.Raw.Lost is { } l)
+            {
+                anyLost = true;
+                lost += l;
+                lossBase += Handled(m.Raw);
+            }
+            if (m.Raw.Damaged is { } d)
+            {
+                anyDamaged = true;
+                damaged += d;
+                damageBase += Handled(m.Raw);
+            }
+            approximate |= m.Approximate;
+            units.Add(m.Raw.UnitCode);
+            carriers.Add(m.Raw.CarrierId);
+        }
+        return new IndicatorRow
+        {
+            Approximate = approximate,
+            Reports = members.Count,
+            UnitsReporting = units.Count,
+            CarriersReporting = carriers.Count,
+            Received = received,
+            Delivered = delivered,
+            Returned = SumKnown(members.Select(m => m.Raw.Returned)),
+            Lost = SumKnown(members.Select(m => m.Raw.Lost)),
+            Damaged = SumKnown(members.Select(m => m.Raw.Damaged)),
+            ComplaintsReceived = SumKnown(members.Select(m => m.Raw.ComplaintsReceived)),
+            ComplaintsResolved = SumKnown(members.Select(m => m.Raw.ComplaintsResolved)),
+            Unaccounted = SumKnown(members.Select(m => m.Ind.Unaccounted)),
+            BacklogGrowth = SumKnown(members.Select(m => m.Ind.BacklogGrowth)),
+            ClearanceRate = anyOpening ? Ratio(cleared, clearanceBase) : null,
+            LossPer10k = anyLost ? Ratio(10_000.0 * lost, lossBase) : null,
+            DamagePer10k = anyDamaged ? Ratio(10_000.0 * damaged, damageBase) : null,
+        };
+    }
+
+    private static IndicatorRow DayRow(List<Member> members, RollUpWorld world, string by)
+    {
+        var first = members[0];
+        long windowReceived = 0, windowDelivered = 0, windowComplaints = 0, windowComplaintBase = 0;
+        double recentPace = 0;
+        bool anyClosing = false, anyComplaints = false;
+        foreach (var m in members)
+        {
+            windowReceived += m.Ind.WindowReceived;
+            windowDelivered += m.Ind.WindowDelivered;
+            if (m.Ind.Closing is not null)
+            {
+                anyClosing = true;
+                recentPace += (double)m.Ind.WindowDelivered / m.Ind.WindowDays;
+            }
+            if (m.Ind.WindowComplaintBase is { } complaintBase)
+            {
+                anyComplaints = true;
+                windowComplaints += m.Ind.WindowComplaints ?? 0;
+                windowComplaintBase += complaintBase;
+            }
+        }
+        var closing = SumKnown(members.Select(m => m.Ind.Closing));
+        return Keyed(Common(members) with
+        {
+            Season = first.Season,
+            Phase = first.Phase,
+            ReportDate = first.Raw.ReportDate,
+            TetOffset = first.TetOffset,
+            FirstDate = first.Raw.ReportDate,
+            LastDate = first.Raw.ReportDate,
+            DaysReported = 1,
+            ClosingKnown = members.Count(m => m.Ind.Closing is not null),
+            Backlog = SumKnown(members.Select(m => m.Raw.Backlog)),
+            Opening = SumKnown(members.Select(m => m.Ind.Opening)),
+            Closing = closing,
+            FlowBacklog = SumKnown(members.Select(m => m.Ind.FlowBacklog)),
+            OpenComplaints = SumKnown(members.Select(m => m.Ind.OpenComplaints)),
+            ThroughputRatio = Ratio(windowDelivered, windowReceived),
+            DaysToClear = anyClosing ? Ratio(closing!.Value, recentPace) : null,
+            ComplaintsPer10k = anyComplaints ? Ratio(10_000.0 * windowComplaints, windowComplaintBase) : null,
+        }, first, world, by);
+    }
+
+    private static IndicatorRow PeriodRow(List<Member> members, RollUpWorld world, RollUpAsk ask)
+    {
+        var first = members[0];
+        var firstDay = members.Min(m => m.Raw.ReportDate);
+        var lastDay = members.Max(m => m.Raw.ReportDate);
+        var atStart = members.Where(m => m.Raw.ReportDate == firstDay).ToList();
+        var atEnd = members.Where(m => m.Raw.ReportDate == lastDay).ToList();
+        var days = members.Select(m => m.Raw.ReportDate).Distinct().Count();
+        long complaints = 0, complaintBase = 0;
+        var anyComplaints = false;
+        foreach (var m in members)
+        {
+            if (m.Raw.ComplaintsReceived is { } c)
+            {
+                anyComplaints = true;
+                complaints += c;
+                complaintBase += m.Raw.Received;
+            }
+        }
+        var common = Common(members);
+        var closing = SumKnown(atEnd.Select(m => m.Ind.Closing));
+        return Keyed(common with
+        {
+            Season = first.Season,
+            Phase = ask.GroupBy == "phase" ? first.Phase : null,
+            FirstDate = firstDay,
+            LastDate = lastDay,
+            DaysReported = days,
+            ClosingKnown = atEnd.Count(m => m.Ind.Closing is not null),
+            Backlog = SumKnown(atEnd.Select(m => m.Raw.Backlog)),
+            Opening = SumKnown(atStart.Select(m => m.Ind.Opening)),
+            Closing = closing,
+            FlowBacklog = SumKnown(atEnd.Select(m => m.Ind.FlowBacklog)),
+            OpenComplaints = SumKnown(atEnd.Select(m => m.Ind.OpenComplaints)),
+            ThroughputRatio = Ratio(common.Delivered, common.Received),
+            DaysToClear = closing is null ? null : Ratio(closing.Value, (double)common.Delivered / days),
+            ComplaintsPer10k = anyComplaints ? Ratio(10_000.0 * complaints, complaintBase) : null,
+        }, first, world, ask.By);
+    }
+
+    /// <summary>Asserts that two lists of roll-up rows agree in order and in every field, naming the first that does not.</summary>
+    public static void AssertSameRollUp(string query, IReadOnlyList<IndicatorRow> expected, IReadOnlyList<IndicatorRow> actual)
+    {
+        Assert.True(expected.Count == actual.Count, $"{query}: expected {expected.Count} rows, got {actual.Count}");
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var want = expected[i];
+            var where = $"{query} row {i} ({Key(want)} {want.ReportDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? want.Phase ?? want.Season?.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            foreach (var property in typeof(IndicatorRow).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var (w, g) = (property.GetValue(want), property.GetValue(actual[i]));
+                if (property.PropertyType == typeof(double?))
+                    Close(where, property.Name, (double?)w, (double?)g);
+                else
+                    Assert.True(Equals(w, g), $"{property.Name} of {where}: expected {w ?? "null"}, got {g ?? "null"}");
+            }
+        }
+    }
 
     /// <summary>Asserts that two sets of indicator rows agree, naming the first row and field that does not.</summary>
     public static void AssertSame(IEnumerable<IndicatorValues> expected, IEnumerable<IndicatorValues> actual)
@@ -139,6 +426,8 @@ public static class ReferenceIndicators
             Same(where, "window_days", want.WindowDays, got.WindowDays);
             Same(where, "window_received", want.WindowReceived, got.WindowReceived);
             Same(where, "window_delivered", want.WindowDelivered, got.WindowDelivered);
+            Same(where, "window_complaints", want.WindowComplaints, got.WindowComplaints);
+            Same(where, "window_complaint_base", want.WindowComplaintBase, got.WindowComplaintBase);
         }
     }
 
