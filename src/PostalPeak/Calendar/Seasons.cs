@@ -142,12 +142,15 @@ public sealed class Seasons(NpgsqlDataSource db)
             throw new InputException("invalid_season_name", "A season name is 1 to 100 characters.");
         if (fromOffset > 0 || toOffset < 0 || toOffset - fromOffset > 120)
             throw new InputException("invalid_season_window", "The window must contain Tết (from ≤ 0 ≤ to) and span at most 121 days.");
+        // A JSON body may leave out the list or a phase's fields: a clear 400, not a null reference.
+        if (phases is null || phases.Any(p => p is null))
+            throw new InputException("invalid_phase", "Every phase needs a lower-case code, names in both languages, and days inside the window.") { Args = [""] };
         var ordered = phases.OrderBy(p => p.FromOffset).ToList();
         foreach (var phase in ordered)
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(phase.Code, "^[a-z][a-z_]{1,30}$") || phase.FromOffset > phase.ToOffset
+            if (phase.Code is null || !System.Text.RegularExpressions.Regex.IsMatch(phase.Code, "^[a-z][a-z_]{1,30}$") || phase.FromOffset > phase.ToOffset
                 || phase.FromOffset < fromOffset || phase.ToOffset > toOffset || string.IsNullOrWhiteSpace(phase.NameVi) || string.IsNullOrWhiteSpace(phase.NameEn))
-                throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.") { Args = [phase.Code] };
+                throw new InputException("invalid_phase", $"Phase '{phase.Code}' needs a lower-case code, names in both languages, and days inside the window.") { Args = [phase.Code ?? ""] };
         }
         // A code names the phase in alert rules and roll-ups, so two phases under one code would be one phase with a hole.
         if (ordered.GroupBy(p => p.Code, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)

@@ -55,7 +55,8 @@ public static class CsvResults
                 writer.WriteField(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 break;
             case DateTime time:
-                writer.WriteField(time.ToString("O", CultureInfo.InvariantCulture));
+                // Like the JSON answers: no trailing zeros of a fraction (2026-02-10T03:00:00Z), which spreadsheets read.
+                writer.WriteField(time.ToString(time.Kind == DateTimeKind.Utc ? "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
                 break;
             case bool flag:
                 writer.WriteField(flag ? "true" : "false");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PostalPeak.Accounts;
 using PostalPeak.Calendar;
 
@@ -105,6 +106,30 @@ public sealed class SeasonTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("overlapping_phases", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task ASeasonEditWithoutPhasesOrWithAPhaseWithoutCodeIsA400NotAServerError()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+
+        var noPhases = await admin.PutAsJsonAsync("/api/v1/seasons/2027", new { name = "x", from_offset = -30, to_offset = 15 });
+        var noCode = await admin.PutAsJsonAsync("/api/v1/seasons/2027", new
+        {
+            name = "x", from_offset = -30, to_offset = 15,
+            phases = new object[] { new { name_vi = "a", name_en = "a", from_offset = -30, to_offset = 0 } },
+        });
+        var nullPhase = await admin.PutAsync("/api/v1/seasons/2027",
+            new StringContent("""{"name":"x","from_offset":-30,"to_offset":15,"phases":[null]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        foreach (var response in new[] { noPhases, noCode, nullPhase })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_phase", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }
+        Assert.Equal(4, (await app.Services.GetRequiredService<Seasons>().GetAsync(2027)).Phases.Count);
     }
 
     [Fact]
