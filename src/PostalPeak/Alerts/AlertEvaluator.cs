@@ -97,7 +97,8 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
             {
                 evaluated.Add((rule.Id, unit));
                 var episodes = AlertWalk.Episodes(days, rule.Comparison, rule.ForDays, rule.KeepFiringForDays);
-                await ReconcileAsync(connection, transaction, rule, carrier, unit, episodes, stored[(rule.Id, unit)].ToList(), today, counts, notices, cancellationToken);
+                var gone = unit.Length > 0 && AlertWalk.EndIfGone(episodes, days.Count > 0 ? days[^1].Date : null, carrier.LastReport, options.Value.UnitGoneAfterDays);
+                await ReconcileAsync(connection, transaction, rule, carrier, unit, episodes, stored[(rule.Id, unit)].ToList(), today, gone, counts, notices, cancellationToken);
             }
         }
         counts[3] += await EndOrphansAsync(connection, transaction, rules, carrier, today, stored, evaluated, cancellationToken);
@@ -175,7 +176,8 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
     }
 
     private static async Task ReconcileAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertRule rule, CarrierRow carrier, string unit,
-        List<AlertEpisode> episodes, List<Stored> stored, DateOnly today, int[] counts, List<AlertNotifier.Pending> notices, CancellationToken cancellationToken)
+        List<AlertEpisode> episodes, List<Stored> stored, DateOnly today, bool unitGone, int[] counts, List<AlertNotifier.Pending> notices,
+        CancellationToken cancellationToken)
     {
         var matched = Match(episodes, stored);
         // Open alerts the data no longer support (a corrected figure): closed first, so that one open alert per key holds.
@@ -235,8 +237,11 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
             if (episode.ResolvedOn is { } resolvedOn && before?.State != "resolved")
             {
                 counts[2]++;
-                await EventAsync(connection, transaction, id, "resolved", resolvedOn, cancellationToken);
-                if (episode.FiringOn is not null)
+                // Ended because the unit left the reports: nothing got better, so nobody is told it did.
+                var gone = unitGone && i == episodes.Count - 1;
+                await EventAsync(connection, transaction, id, "resolved", resolvedOn, cancellationToken,
+                    gone ? "The unit is no longer in the carrier's reports." : null);
+                if (episode.FiringOn is not null && !gone)
                     notices.Add(new AlertNotifier.Pending(id, "resolved", rule, carrier.Code, carrier.Name, unit, episode));
             }
         }

@@ -69,4 +69,19 @@ public static class AlertWalk
             episodes.Add(open);
         return episodes;
     }
+
+    /// <summary>
+    /// Ends the last episode on the day after the series' last day when the carrier has reported for more than
+    /// <paramref name="afterDays"/> days since without this unit. Judged on the data (the carrier's latest
+    /// report), not the clock, so a season replayed months later keeps its open alerts open.
+    /// </summary>
+    /// <returns>Whether the last episode was ended this way.</returns>
+    public static bool EndIfGone(List<AlertEpisode> episodes, DateOnly? seriesLastDay, DateOnly? carrierLastReport, int afterDays)
+    {
+        if (episodes.Count == 0 || episodes[^1].ResolvedOn is not null || seriesLastDay is not { } last || carrierLastReport is not { } carrierLast
+            || carrierLast.DayNumber - last.DayNumber <= afterDays)
+            return false;
+        episodes[^1] = episodes[^1] with { ResolvedOn = last.AddDays(1) };
+        return true;
+    }
 }

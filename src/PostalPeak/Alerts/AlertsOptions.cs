@@ -21,4 +21,12 @@ public sealed class AlertsOptions
     /// </summary>
     [Range(1, 366)]
     public int TrailingMissingDays { get; set; } = 7;
+
+    /// <summary>
+    /// A unit that has been absent from its carrier's reports for more than this many days, while the carrier
+    /// went on reporting, has left the carrier's network (or the map: the districts of before July 2025): its open
+    /// alert ends on the day after its last report instead of staying open for ever.
+    /// </summary>
+    [Range(1, 366)]
+    public int UnitGoneAfterDays { get; set; } = 7;
 }

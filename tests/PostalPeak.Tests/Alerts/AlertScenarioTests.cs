@@ -237,6 +237,22 @@ public sealed class AlertScenarioTests
         Assert.Equal(["380", "381"], (await AlertsAsync(app)).Select(a => a.UnitCode));
     }
 
+    [Fact]
+    public async Task AnAlertOnAUnitTheCarrierNoLongerReportsEndsTheDayAfterItsLastReportWithoutAMessage()
+    {
+        await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5));
+        await DayAsync(app, "2024-01-20", 1000, 900, lost: 9);
+        var laterDays = string.Concat(Enumerable.Range(21, 9).Select(day => $"2024-01-{day},381,1000,900,0\n"));
+
+        Assert.Equal("accepted", (await IndicatorTestData.IngestAsync(app, "ALPHA", "report_date,unit_code,received,delivered,lost\n" + laterDays)).Status);
+        await app.Services.GetRequiredService<AlertEvaluator>().EvaluateAllAsync(CancellationToken.None);
+
+        Assert.Equal([new Row("380", "resolved", D("2024-01-20"), D("2024-01-20"), D("2024-01-21"))], await AlertsAsync(app));
+        await using var connection = await app.Db.OpenConnectionAsync();
+        Assert.Equal("The unit is no longer in the carrier's reports.",
+            await connection.QuerySingleAsync<string>("select note from alert_event where kind = 'resolved'"));
+    }
+
     private static async Task<DateOnly> LastHeldAsync(TestApp app)
     {
         await using var connection = await app.Db.OpenConnectionAsync();

@@ -76,4 +76,21 @@ public sealed class AlertWalkTests
 
         Assert.Equal("1-1-2 resolved; 3-3-_ firing", Describe(AlertWalk.Episodes(days, ">", 1, 0)));
     }
+
+    [Fact]
+    public void AnOpenEpisodeEndsTheDayAfterItsUnitsLastReportOnceItsCarrierReportedAWeekWithoutIt()
+    {
+        var days = Days(1, 20, 20);
+        var carrierLast = Start.AddDays(2);
+
+        var stillThere = AlertWalk.Episodes(days, ">", 1, 0);
+        var aWeekLater = AlertWalk.Episodes(days, ">", 1, 0);
+        var eightDaysLater = AlertWalk.Episodes(days, ">", 1, 0);
+
+        Assert.False(AlertWalk.EndIfGone(stillThere, days[^1].Date, carrierLast, afterDays: 7));
+        Assert.False(AlertWalk.EndIfGone(aWeekLater, days[^1].Date, carrierLast.AddDays(7), afterDays: 7));
+        Assert.True(AlertWalk.EndIfGone(eightDaysLater, days[^1].Date, carrierLast.AddDays(8), afterDays: 7));
+        Assert.Equal("2-2-_ firing", Describe(aWeekLater));
+        Assert.Equal("2-2-4 resolved", Describe(eightDaysLater));
+    }
 }
