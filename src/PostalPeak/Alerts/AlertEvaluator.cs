@@ -228,6 +228,11 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
             else if (before.StartedOn != episode.StartedOn)
                 await EventAsync(connection, transaction, id, "moved", episode.StartedOn, cancellationToken,
                     $"Began on {episode.StartedOn:yyyy-MM-dd}, not {before.StartedOn:yyyy-MM-dd}: a report arrived late or was corrected.");
+            // A late or corrected report (or a unit back in the reports) shows the condition past its end. The hourly
+            // reminder job tells people again, as the alert is firing and its last message is old.
+            if (before is { State: "resolved" } && episode.ResolvedOn is null)
+                await EventAsync(connection, transaction, id, "reopened", episode.LastHeldOn, cancellationToken,
+                    $"Ended on {before.ResolvedOn:yyyy-MM-dd}, but the reports show the condition again.");
             if (episode.FiringOn is { } firingOn && before?.FiringOn is null)
             {
                 counts[1]++;

@@ -253,6 +253,21 @@ public sealed class AlertScenarioTests
             await connection.QuerySingleAsync<string>("select note from alert_event where kind = 'resolved'"));
     }
 
+    [Fact]
+    public async Task ACorrectionThatShowsTheConditionPastItsEndReopensTheSameAlert()
+    {
+        await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5));
+        await DayAsync(app, "2024-01-20", 1000, 900, lost: 9);
+        await DayAsync(app, "2024-01-21", 1000, 900, lost: 0);
+        var ended = await AlertsAsync(app);
+
+        await DayAsync(app, "2024-01-21", 1000, 900, lost: 7); // the carrier had typed 0
+
+        Assert.Equal([new Row("380", "resolved", D("2024-01-20"), D("2024-01-20"), D("2024-01-21"))], ended);
+        Assert.Equal([new Row("380", "firing", D("2024-01-20"), D("2024-01-20"), null)], await AlertsAsync(app));
+        Assert.Equal(["pending 01-20", "firing 01-20", "resolved 01-21", "reopened 01-21"], await EventsAsync(app));
+    }
+
     private static async Task<DateOnly> LastHeldAsync(TestApp app)
     {
         await using var connection = await app.Db.OpenConnectionAsync();
