@@ -183,10 +183,14 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         // Open alerts the data no longer support (a corrected figure): closed first, so that one open alert per key holds.
         foreach (var gone in stored.Where(s => s.IsOpen && !matched.Contains(s)))
         {
-            await WithdrawAsync(connection, transaction, gone.Id, "The reports no longer show the condition (corrected or re-evaluated).", cancellationToken);
+            // A corrected day between two alerts joins them: the trouble goes on under the earlier one, so this end is not news.
+            var joined = episodes.FirstOrDefault(e => gone.Overlaps(e));
+            await WithdrawAsync(connection, transaction, gone.Id, joined is null
+                ? "The reports no longer show the condition (corrected or re-evaluated)."
+                : $"Joined to the alert that began on {joined.StartedOn:yyyy-MM-dd}: the reports show no end between them.", cancellationToken);
             counts[3]++;
             // Only an alert people were told about needs its end announced: with the figures it had, ending today.
-            if (gone.FiringOn is not null && await AnnouncedAsync(connection, transaction, gone.Id, cancellationToken))
+            if (joined is null && gone.FiringOn is not null && await AnnouncedAsync(connection, transaction, gone.Id, cancellationToken))
                 notices.Add(new AlertNotifier.Pending(gone.Id, "resolved", rule, carrier.Code, carrier.Name, unit,
                     new AlertEpisode(gone.StartedOn, gone.FiringOn, gone.LastHeldOn, today, gone.Value, gone.Threshold)));
         }

@@ -177,6 +177,26 @@ public sealed class AlertNotificationTests
     }
 
     [Fact]
+    public async Task ACorrectedDayBetweenTwoAlertsJoinsThemWithoutAFalseEnd()
+    {
+        await using var app = await AppAsync();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Asia/Ho_Chi_Minh"));
+        await DayAsync(app, today.AddDays(-3), lost: 9);
+        await DayAsync(app, today.AddDays(-2), lost: 0);
+        await DayAsync(app, today.AddDays(-1), lost: 9);
+        var before = await MessagesAsync(app);
+
+        await DayAsync(app, today.AddDays(-2), lost: 7); // the carrier had typed 0
+
+        Assert.Equal(9, before.Count); // first alert fired and resolved, second fired: three recipients each
+        Assert.Equal(before, await MessagesAsync(app));
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var alerts = (await connection.QueryAsync<(string State, DateTime StartedOn)>("select state, started_on from alert order by id")).ToList();
+        Assert.Equal([("firing", today.AddDays(-3).ToDateTime(TimeOnly.MinValue)), ("resolved", today.AddDays(-1).ToDateTime(TimeOnly.MinValue))], alerts);
+        Assert.StartsWith("Joined to the alert that began on", await connection.QuerySingleAsync<string>("select note from alert_event where kind = 'withdrawn'"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnOldSeasonLoadedLateIsRecordedButAnnouncesNothing()
     {
         await using var app = await AppAsync();
