@@ -33,6 +33,50 @@ public sealed class AlertPageTests
     }
 
     [Fact]
+    public async Task AnAnalystSilencesACarrierAheadOfTimeInVietnamTimeAndMistakesAreExplainedInVietnamese()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        await app.AddUserAsync("manager", Roles.CarrierManager, "ALPHA");
+        using var analyst = await app.SignedInClientAsync("analyst");
+        using var manager = await app.SignedInClientAsync("manager");
+        var vietnam = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+        var until = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, vietnam).Date.AddDays(2).AddHours(8);
+
+        var created = await PostFormAsync(analyst, "/alerts/silences", "Create", new()
+        {
+            ["Carrier"] = "ALPHA", ["Rule"] = "", ["Unit"] = " ",
+            ["Until"] = until.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture), ["Reason"] = "Bảo trì hệ thống",
+        });
+        var createdPage = await created.Content.ReadAsStringAsync();
+        var everything = await PostFormAsync(analyst, "/alerts/silences", "Create", new()
+        {
+            ["Carrier"] = "", ["Rule"] = "", ["Unit"] = "", ["Until"] = until.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            ["Reason"] = "Tắt hết",
+        });
+        var past = await PostFormAsync(analyst, "/alerts/silences", "Create", new()
+        {
+            ["Carrier"] = "ALPHA", ["Until"] = until.AddDays(-5).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            ["Reason"] = "Quá khứ",
+        });
+        var managerPage = await manager.GetAsync("/alerts/silences");
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Contains("Đã tạm tắt thông báo.", createdPage, StringComparison.Ordinal);
+        var silence = Assert.Single(await app.Services.GetRequiredService<AlertStore>().SilencesAsync(true, CancellationToken.None));
+        Assert.Equal(("ALPHA", null, null, "Bảo trì hệ thống"), (silence.CarrierCode, silence.RuleCode, silence.UnitCode, silence.Reason));
+        Assert.Equal(TimeZoneInfo.ConvertTimeToUtc(until, vietnam), silence.EndsAt);
+        Assert.Equal(HttpStatusCode.BadRequest, everything.StatusCode);
+        Assert.Contains("không tạm tắt tất cả", await everything.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        Assert.Contains("phải ở tương lai", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.CountAuditAsync("alert.silence"));
+        Assert.Equal(HttpStatusCode.Found, managerPage.StatusCode); // pages send the refused to the "no access" page
+        Assert.Contains("/account/denied", managerPage.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheListAndDetailShowTheAlertWithItsSeriesAndHistory()
     {
         var (app, id) = await AppWithFiringAlertAsync();
