@@ -45,6 +45,8 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock) :
                 Scope.Contains("unit", StringComparison.Ordinal) && alert.UnitCode.Length > 0 ? alert.UnitCode : null,
                 clock.GetUtcNow().UtcDateTime.AddHours(Math.Clamp(Hours, 1, 24 * 30)), Reason ?? "", Actor.From(HttpContext), clock);
             Message = "Alerts.SilencedDone";
+            ModelState.Clear();
+            (Reason, Scope, Hours) = (null, "rule_carrier_unit", 24);
         });
         return await OnGetAsync(cancellationToken);
     }
