@@ -46,7 +46,8 @@ public static class DashboardEndpoints
             NpgsqlDataSource db, CancellationToken cancellationToken) =>
         {
             if (!ChartRequest.Kinds.Contains(kind))
-                throw new InputException("invalid_chart", $"The chart must be one of {string.Join(", ", ChartRequest.Kinds)}.", StatusCodes.Status404NotFound);
+                throw new InputException("invalid_chart", $"The chart must be one of {string.Join(", ", ChartRequest.Kinds)}.", StatusCodes.Status404NotFound)
+                    { Args = [string.Join(", ", ChartRequest.Kinds)] };
             if (format is not ("png" or "svg" or "csv"))
                 throw new InputException("invalid_format", "The format is png, svg or csv.", StatusCodes.Status404NotFound);
             if (carrier is not null && !user.MayActFor(carrier))

@@ -12,5 +12,5 @@ public sealed class InputException(string code, string message, int status = Sta
     /// <summary>The particulars (a phase code, an address) for a page's translated message of the same code.</summary>
     public object[] Args { get; init; } = [];
 
-    public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound);
+    public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound) { Args = [what, key] };
 }

@@ -46,9 +46,25 @@ public static class ShellExtensions
 
     public static WebApplication UseShell(this WebApplication app)
     {
-        app.UseExceptionHandler("/error");
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error",
+            // A refused input on a page or a chart (an unknown alert, a misspelt chart) is the reader's mistake, not the
+            // server's: its own status, the error page says what, and the log stays for real failures.
+            StatusCodeSelector = exception => exception switch
+            {
+                InputException input => input.Status,
+                BadHttpRequestException bad => bad.StatusCode,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+            SuppressDiagnosticsCallback = context => context.Exception is InputException,
+            AllowStatusCode404Response = true,
+        });
         app.Use(ApiProblems);
-        app.UseStatusCodePages();
+        // A bare status (a page's NotFound(), a route that does not match): problem JSON for the API, the error page
+        // in the reader's language for people.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseRequestLocalization();
         app.UseRouting();
         app.UseAuthentication();

@@ -84,6 +84,30 @@ public sealed class ShellTests
     }
 
     [Fact]
+    public async Task APageOrChartThatDoesNotExistIsA404ThatSaysWhatInTheReadersLanguage()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("analyst", PostalPeak.Accounts.Roles.Analyst);
+        using var analyst = await app.SignedInClientAsync("analyst");
+
+        var alert = await analyst.GetAsync("/alerts/999999");
+        var upload = await analyst.GetAsync("/uploads/999999");
+        var chart = await analyst.GetAsync("/charts/nonsense.png");
+        var english = await analyst.GetAsync("/alerts/999999?culture=en-US");
+        var noRoute = await analyst.GetAsync("/alerts/not-a-number");
+        var apiNoRoute = await analyst.GetAsync("/api/v1/alerts/not-a-number");
+
+        foreach (var response in new[] { alert, upload, chart, english, noRoute, apiNoRoute })
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Không tìm thấy &#x27;999999&#x27;", await alert.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Không có trang này", await upload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Không có biểu đồ này. Các biểu đồ: backlog", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("No alert &#x27;999999&#x27;", await english.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/html", noRoute.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/problem+json", apiNoRoute.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task MalformedJsonGets400ProblemNot500()
     {
         await using var app = await TestApp.StartAsync();
