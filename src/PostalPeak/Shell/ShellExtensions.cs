@@ -13,6 +13,9 @@ public static class ShellExtensions
     public static WebApplicationBuilder AddShell(this WebApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
+        // A parameter that cannot be read (season=abc, a date of 2026-13-01, broken JSON) throws, so the answer can name
+        // it rather than be a bare "Bad Request".
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // Vietnamese letters are written as themselves, not as &#x1EAD; entities.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -57,7 +60,7 @@ public static class ShellExtensions
                 BadHttpRequestException bad => bad.StatusCode,
                 _ => StatusCodes.Status500InternalServerError,
             },
-            SuppressDiagnosticsCallback = context => context.Exception is InputException,
+            SuppressDiagnosticsCallback = context => context.Exception is InputException or BadHttpRequestException,
             AllowStatusCode404Response = true,
         });
         app.Use(ApiProblems);
@@ -145,7 +148,9 @@ public static class ShellExtensions
                 InputException input => (input.Status, exception.Message, input.Code),
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge,
                     "The file is larger than the upload limit. Split it into several files.", "too_large"),
-                BadHttpRequestException bad => (bad.StatusCode, "The request could not be read: " + bad.Message, "bad_request"),
+                BadHttpRequestException bad => (bad.StatusCode,
+                    "The request could not be read: " + bad.Message + (bad.InnerException is System.Text.Json.JsonException json ? " " + json.Message : ""),
+                    "bad_request"),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server; nothing you sent was lost. Try again, and report it if it persists.", "internal_error"),
             };
             if (status >= 500)

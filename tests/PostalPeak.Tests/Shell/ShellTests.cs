@@ -118,6 +118,28 @@ public sealed class ShellTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("request body as JSON", (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("title").GetString(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQueryParameterThatCannotBeReadIsNamedInThe400()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("analyst", PostalPeak.Accounts.Roles.Analyst);
+        using var analyst = await app.SignedInClientAsync("analyst");
+
+        var season = await analyst.GetAsync("/api/v1/indicators?season=abc");
+        var date = await analyst.GetAsync("/api/v1/alerts?from=2026-13-01");
+
+        foreach (var (response, parameter, value) in new[] { (season, "season", "abc"), (date, "from", "2026-13-01") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            Assert.Equal("bad_request", problem.GetProperty("code").GetString());
+            Assert.Contains(parameter, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+            Assert.Contains(value, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
