@@ -35,7 +35,7 @@ public static class CalendarEndpoints
         {
             var today = DateTime.UtcNow.Year;
             var days = TetDays(from ?? today - 3, to ?? from ?? today + 1);
-            if (!string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))
+            if (!Shell.CsvResults.WantsCsv(format))
                 return Results.Ok(days);
             return Results.Stream(async stream =>
             {

@@ -25,7 +25,7 @@ public static class ComplianceEndpoints
         {
             if (carrier is not null && !user.MayActFor(carrier))
                 return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.", extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
-            var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+            var csv = CsvResults.WantsCsv(format);
             var tableName = (table ?? "days").ToLowerInvariant();
             if (csv && tableName is not ("days" or "carriers"))
                 throw new InputException("invalid_table", "table is days or carriers.");

@@ -40,7 +40,7 @@ public static class IndicatorEndpoints
             var filter = new IndicatorFilter(season, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to,
                 (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
             var rows = await query.RollUpAsync(filter, cancellationToken);
-            return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+            return CsvResults.WantsCsv(format)
                 ? CsvResults.Write(rows, "indicators.csv")
                 : Results.Ok(rows);
         });

@@ -12,6 +12,15 @@ namespace PostalPeak.Shell;
 /// </summary>
 public static class CsvResults
 {
+    /// <summary>
+    /// Whether <c>format=</c> asks for CSV. Anything but json or csv is refused: a script asking for xml should
+    /// hear so, not parse JSON it did not expect.
+    /// </summary>
+    public static bool WantsCsv(string? format) =>
+        string.IsNullOrEmpty(format) || string.Equals(format, "json", StringComparison.OrdinalIgnoreCase) ? false
+        : string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ? true
+        : throw new InputException("invalid_format", $"format must be json or csv, not '{format}'.") { Args = [format] };
+
     public static IResult Write<T>(IReadOnlyList<T> rows, string fileName)
     {
         var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance);

@@ -123,6 +123,22 @@ public sealed class ShellTests
     }
 
     [Fact]
+    public async Task AFormatOtherThanJsonOrCsvIsRefusedWhereverATableIsOffered()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("analyst", PostalPeak.Accounts.Roles.Analyst);
+        using var analyst = await app.SignedInClientAsync("analyst");
+
+        foreach (var path in new[] { "/api/v1/indicators?format=xml", "/api/v1/compliance?format=xml", "/api/v1/calendar/tet?from=2026&to=2027&format=xml" })
+        {
+            var response = await analyst.GetAsync(path);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_format", (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync("/api/v1/calendar/tet?from=2026&to=2027&format=JSON")).StatusCode);
+    }
+
+    [Fact]
     public async Task AQueryParameterThatCannotBeReadIsNamedInThe400()
     {
         await using var app = await TestApp.StartAsync();
