@@ -22,9 +22,12 @@ public sealed partial class Users(NpgsqlDataSource db, TimeProvider clock, Sessi
         from app_user u left join carrier c on c.id = u.carrier_id
         """;
 
-    public async Task<UserAccount> AddAsync(string userName, string displayName, string? email, string role, string? carrierCode, string password, Actor actor)
+    /// <summary>Fields may be missing (an empty form field, a JSON body without them): each is then refused by name.</summary>
+    public async Task<UserAccount> AddAsync(string? userName, string? displayName, string? email, string? role, string? carrierCode, string? password, Actor actor)
     {
-        userName = userName.Trim().ToLowerInvariant();
+        userName = (userName ?? "").Trim().ToLowerInvariant();
+        displayName ??= "";
+        password ??= "";
         if (!System.Text.RegularExpressions.Regex.IsMatch(userName, "^[a-z0-9][a-z0-9._@-]{1,63}$"))
             throw new InputException("invalid_user_name", "A user name is 2 to 64 characters: letters, digits, '.', '_', '@' or '-'.");
         var normalizedRole = Roles.Normalize(role)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
@@ -7,11 +8,11 @@ using PostalPeak.Shell;
 namespace PostalPeak.Alerts;
 
 /// <summary>One alert: what fired, the series behind it, its history; department staff acknowledge or silence here.</summary>
-public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock) : PageModel
+public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty(SupportsGet = true)] public long Id { get; set; }
     [BindProperty] public string? Note { get; set; }
-    [BindProperty] public string Scope { get; set; } = "rule_carrier_unit";
+    [BindProperty] public string? Scope { get; set; } = "rule_carrier_unit";
     [BindProperty] public int Hours { get; set; } = 24;
     [BindProperty] public string? Reason { get; set; }
 
@@ -38,11 +39,12 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock) :
         if (!User.IsDepartment())
             return Forbid();
         var alert = (await store.GetAsync(Id, cancellationToken)).Alert;
+        var scope = Scope ?? "";
         await TryAsync(async () =>
         {
-            await store.SilenceAsync(Scope.Contains("rule", StringComparison.Ordinal) ? alert.RuleCode : null,
-                Scope.Contains("carrier", StringComparison.Ordinal) ? alert.CarrierCode : null,
-                Scope.Contains("unit", StringComparison.Ordinal) && alert.UnitCode.Length > 0 ? alert.UnitCode : null,
+            await store.SilenceAsync(scope.Contains("rule", StringComparison.Ordinal) ? alert.RuleCode : null,
+                scope.Contains("carrier", StringComparison.Ordinal) ? alert.CarrierCode : null,
+                scope.Contains("unit", StringComparison.Ordinal) && alert.UnitCode.Length > 0 ? alert.UnitCode : null,
                 clock.GetUtcNow().UtcDateTime.AddHours(Math.Clamp(Hours, 1, 24 * 30)), Reason ?? "", Actor.From(HttpContext), clock);
             Message = "Alerts.SilencedDone";
             ModelState.Clear();
@@ -59,7 +61,7 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock) :
         }
         catch (InputException e)
         {
-            Error = e.Message;
+            Error = text.Explain(e);
             Response.StatusCode = e.Status;
         }
     }

@@ -167,7 +167,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         if (string.IsNullOrWhiteSpace(rule.NameVi) || string.IsNullOrWhiteSpace(rule.NameEn) || rule.NameVi.Length > 200 || rule.NameEn.Length > 200)
             throw new InputException("invalid_rule_name", "A rule needs a name in Vietnamese and in English, each at most 200 characters.");
         if (!Metrics.Contains(rule.Metric))
-            throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", Metrics)}.");
+            throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", Metrics)}.") { Args = [string.Join(", ", Metrics)] };
         if (!Comparisons.Contains(rule.Comparison))
             throw new InputException("invalid_comparison", "The comparison must be one of >, >=, <, <=.");
         if (!double.IsFinite(rule.Threshold))

@@ -134,7 +134,8 @@ public static class Charts
     /// </summary>
     private static void Heatmap(Plot plot, HeatmapGrid grid, bool english)
     {
-        if (grid.Units.Count == 0 || grid.Days.Count == 0)
+        // Nothing known (a season before its first report): an empty chart, as ScottPlot cannot scale colours to no value.
+        if (grid.Units.Count == 0 || grid.Days.Count == 0 || grid.Min is null)
             return;
         var heatmap = plot.Add.Heatmap(grid.Values);
         heatmap.Colormap = new ScottPlot.Colormaps.Turbo();

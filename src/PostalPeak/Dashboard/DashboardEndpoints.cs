@@ -50,6 +50,9 @@ public static class DashboardEndpoints
                     { Args = [string.Join(", ", ChartRequest.Kinds)] };
             if (format is not ("png" or "svg" or "csv"))
                 throw new InputException("invalid_format", "The format is png, svg or csv.", StatusCodes.Status404NotFound);
+            if (metric is not null && !ComparePageModel.Metrics.Contains(metric.ToLowerInvariant()))
+                throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", ComparePageModel.Metrics)}.")
+                    { Args = [string.Join(", ", ComparePageModel.Metrics)] };
             if (carrier is not null && !user.MayActFor(carrier))
                 return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
                     extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });

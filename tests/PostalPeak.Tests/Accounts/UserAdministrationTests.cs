@@ -236,6 +236,23 @@ public sealed class UserAdministrationTests
         Assert.DoesNotContain("value=\"minh@so.example\"", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnAccountWithoutAUserNameIsRefusedByNameOnThePageAndInTheApi()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin");
+        using var api = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+
+        var page = await PageForms.PostAsync(admin, "/admin/users", new Dictionary<string, string> { ["UserName"] = "", ["Role"] = "" });
+        var empty = await api.PostAsJsonAsync("/api/v1/users", new { });
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("class=\"error\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal("invalid_user_name", (await empty.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+    }
+
     /// <summary>An API call from the signed-in browser, with the anti-forgery token one of its pages gave.</summary>
     private static HttpRequestMessage Put(string antiforgery, string url, object body) =>
         new(HttpMethod.Put, url) { Content = JsonContent.Create(body), Headers = { { "X-CSRF-TOKEN", antiforgery } } };

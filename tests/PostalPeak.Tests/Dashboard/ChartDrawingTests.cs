@@ -61,6 +61,20 @@ public sealed class ChartDrawingTests
     }
 
     [Fact]
+    public void AHeatmapWithoutASingleFigureIsAnEmptyChartNotAnError()
+    {
+        // Units reported, but no day had a value for the metric (nothing delivered yet, so no days to clear).
+        var rows = Enumerable.Range(0, 3).Select(d => new IndicatorRow { UnitCode = "10000", UnitName = "Xã 0", ReportDate = new DateOnly(2026, 2, 1).AddDays(d) }).ToList();
+        var request = new ChartRequest("heatmap", [2026], "HOATOC", null, "unit", "days_to_clear", 800, 400, false);
+
+        using var plot = Charts.Draw(request, rows, Season2026);
+        var png = plot.GetImageBytes(800, 400, ScottPlot.ImageFormat.Png);
+
+        Assert.Empty(plot.GetPlottables().OfType<ScottPlot.Plottables.Heatmap>());
+        Assert.True(png.Length > 1000);
+    }
+
+    [Fact]
     public void TheHeatmapColoursStopAtTheNinetyFifthPercentileAndDaysWithoutAFigureStayBlank()
     {
         // Five units × twenty days holding 1…100, one of them an outlier of 190; a last day with no figure from anyone.

@@ -123,7 +123,7 @@ public sealed class ShellTests
     }
 
     [Fact]
-    public async Task AFormatOtherThanJsonOrCsvIsRefusedWhereverATableIsOffered()
+    public async Task AFormatOrChartMetricThatDoesNotExistIsRefusedWithA400()
     {
         await using var app = await TestApp.StartAsync();
         await app.AddUserAsync("analyst", PostalPeak.Accounts.Roles.Analyst);
@@ -136,6 +136,9 @@ public sealed class ShellTests
             Assert.Equal("invalid_format", (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
         }
         Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync("/api/v1/calendar/tet?from=2026&to=2027&format=JSON")).StatusCode);
+        var chart = await analyst.GetAsync("/charts/heatmap.png?metric=nope");
+        Assert.Equal(HttpStatusCode.BadRequest, chart.StatusCode);
+        Assert.Contains("Không có chỉ số này. Các chỉ số: closing", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
