@@ -20,7 +20,7 @@ public sealed partial class Users
         if (role is not null)
         {
             normalizedRole = Roles.Normalize(role)
-                ?? throw new InputException("invalid_role", $"'{role}' is not a role; use one of {string.Join(", ", Roles.People)}.");
+                ?? throw new InputException("invalid_role", $"'{role}' is not a role; use one of {string.Join(", ", Roles.People)}.") { Args = [role ?? "", string.Join(", ", Roles.People)] };
             CheckCarrier(normalizedRole, carrierCode);
         }
 

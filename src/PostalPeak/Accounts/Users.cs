@@ -31,9 +31,9 @@ public sealed partial class Users(NpgsqlDataSource db, TimeProvider clock, Sessi
         if (!System.Text.RegularExpressions.Regex.IsMatch(userName, "^[a-z0-9][a-z0-9._@-]{1,63}$"))
             throw new InputException("invalid_user_name", "A user name is 2 to 64 characters: letters, digits, '.', '_', '@' or '-'.");
         var normalizedRole = Roles.Normalize(role)
-            ?? throw new InputException("invalid_role", $"'{role}' is not a role; use one of {string.Join(", ", Roles.People)}.");
+            ?? throw new InputException("invalid_role", $"'{role}' is not a role; use one of {string.Join(", ", Roles.People)}.") { Args = [role ?? "", string.Join(", ", Roles.People)] };
         if (Passwords.Problem(password) is { } problem)
-            throw new InputException("weak_password", $"The password needs {problem}.");
+            throw new InputException("weak_password", $"The password needs {problem}.") { Args = [Passwords.MinimumLength] };
         CheckCarrier(normalizedRole, carrierCode);
 
         await using var connection = await db.OpenConnectionAsync();
@@ -59,7 +59,7 @@ public sealed partial class Users(NpgsqlDataSource db, TimeProvider clock, Sessi
             role = normalizedRole,
             carrierId,
             hash = Passwords.Hash(password),
-        }, transaction) ?? throw new InputException("user_exists", $"A user named '{userName}' exists already.", StatusCodes.Status409Conflict);
+        }, transaction) ?? throw new InputException("user_exists", $"A user named '{userName}' exists already.", StatusCodes.Status409Conflict) { Args = [userName] };
         await AuditLog.WriteAsync(connection, transaction, actor, "user.add", "user", userName, carrierId, new { role = normalizedRole, carrierCode });
         var user = await connection.QuerySingleAsync<UserAccount>(SelectUser + " where u.id = @id", new { id }, transaction);
         await transaction.CommitAsync();
@@ -70,7 +70,7 @@ public sealed partial class Users(NpgsqlDataSource db, TimeProvider clock, Sessi
     public async Task<bool> SetPasswordAsync(string userName, string password, Actor actor)
     {
         if (Passwords.Problem(password) is { } problem)
-            throw new InputException("weak_password", $"The password needs {problem}.");
+            throw new InputException("weak_password", $"The password needs {problem}.") { Args = [Passwords.MinimumLength] };
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var carrierId = await connection.QuerySingleOrDefaultAsync<(int Id, int? CarrierId)?>("""

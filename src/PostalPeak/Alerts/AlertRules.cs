@@ -148,7 +148,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new InputException("rule_exists", $"A rule with code '{checkedRule.Code}' exists already.", StatusCodes.Status409Conflict);
+            throw new InputException("rule_exists", $"A rule with code '{checkedRule.Code}' exists already.", StatusCodes.Status409Conflict) { Args = [checkedRule.Code] };
         }
         await connection.ExecuteAsync("delete from alert_rule_phase where rule_id = @savedId", new { savedId }, transaction);
         await connection.ExecuteAsync("insert into alert_rule_phase (rule_id, phase, muted, threshold) values (@savedId, @Phase, @Muted, @Threshold)",

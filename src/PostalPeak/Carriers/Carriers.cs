@@ -41,7 +41,7 @@ public sealed partial class Carriers(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var carrier = await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code, name = name.Trim(), emails, contactPhone }, transaction)
-            ?? throw new InputException("carrier_exists", $"A carrier with code '{code}' exists already.", StatusCodes.Status409Conflict);
+            ?? throw new InputException("carrier_exists", $"A carrier with code '{code}' exists already.", StatusCodes.Status409Conflict) { Args = [code] };
         await AuditLog.WriteAsync(connection, transaction, actor, "carrier.add", "carrier", code, carrier.Id, new { name, emails, contactPhone });
         await transaction.CommitAsync();
         return carrier;

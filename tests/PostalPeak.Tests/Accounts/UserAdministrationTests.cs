@@ -248,7 +248,7 @@ public sealed class UserAdministrationTests
         var empty = await api.PostAsJsonAsync("/api/v1/users", new { });
 
         Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
-        Assert.Contains("class=\"error\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Tên đăng nhập dài 2 đến 64 ký tự", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Equal("invalid_user_name", (await empty.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
     }

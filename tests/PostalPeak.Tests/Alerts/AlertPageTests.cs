@@ -77,6 +77,27 @@ public sealed class AlertPageTests
     }
 
     [Fact]
+    public async Task ARuleFormWithAThresholdThatIsNotANumberIsExplainedInTheReadersLanguage()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin");
+        var form = new Dictionary<string, string>
+        {
+            ["Form.Code"] = "new_rule", ["Form.NameVi"] = "Thử", ["Form.NameEn"] = "Test", ["Form.Metric"] = "lost", ["Form.Comparison"] = ">",
+            ["Form.Threshold"] = "năm", ["Form.Severity"] = "warning",
+        };
+
+        var vietnamese = await PageForms.PostAsync(admin, "/alerts/rules", form);
+        var english = await PageForms.PostAsync(admin, "/alerts/rules?culture=en-US", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, vietnamese.StatusCode);
+        Assert.Contains("Ngưỡng phải là một số.", await vietnamese.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The threshold must be a number.", await english.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await app.Services.GetRequiredService<AlertRules>().ListAsync(), r => r.Code == "new_rule");
+    }
+
+    [Fact]
     public async Task TheListAndDetailShowTheAlertWithItsSeriesAndHistory()
     {
         var (app, id) = await AppWithFiringAlertAsync();
