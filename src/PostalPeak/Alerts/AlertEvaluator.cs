@@ -84,12 +84,12 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
 
         var counts = new int[5];
         var notices = new List<AlertNotifier.Pending>();
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn(jobs.Value.TimeZone));
+        var today = clock.TodayIn(jobs.Value.TimeZone);
         var evaluated = new HashSet<(int RuleId, string Unit)>();
         foreach (var rule in rules)
         {
             var series = rule.Metric == "missing_report"
-                ? [("", MissingReportDays(carrier, phases, reportedDays, rule, stored[(rule.Id, "")].Any(a => a.IsOpen)))]
+                ? [("", MissingReportDays(carrier, phases, reportedDays, rule, stored[(rule.Id, "")].Any(a => a.IsOpen), today))]
                 : samples.Where(s => rule.Covers(carrier.Code, s.Key))
                     .Select(s => (Unit: s.Key, Days: s.Select(d => new AlertDay(d.ReportDate, d.Value(rule.Metric, rule.MinBase), rule.ThresholdIn(phases.GetValueOrDefault(d.ReportDate)))).ToList()))
                     .ToList();
@@ -124,13 +124,13 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
     /// late, file by file) would see every later day as missing.
     /// </remarks>
     private List<AlertDay> MissingReportDays(CarrierRow carrier, Dictionary<DateOnly, string?> phases, HashSet<DateOnly> reported, AlertRule rule,
-        bool alreadyOpen)
+        bool alreadyOpen, DateOnly today)
     {
         if (carrier.FirstReport is not { } first || carrier.LastReport is not { } last)
             return [];
         var zone = TimeZoneInfo.FindSystemTimeZoneById(jobs.Value.TimeZone);
         var now = clock.GetUtcNow();
-        var recent = DateOnly.FromDateTime(now.UtcDateTime.ToLocalTimeIn(jobs.Value.TimeZone)).AddDays(-options.Value.TrailingMissingDays);
+        var recent = today.AddDays(-options.Value.TrailingMissingDays);
         var trailing = alreadyOpen || last.AddDays(1) >= recent;
         return phases.Keys.Where(d => d >= first && (d <= last || trailing)).Order()
             .Where(d => TimeZoneInfo.ConvertTimeToUtc(d.AddDays(1).ToDateTime(new TimeOnly(compliance.Value.DeadlineHour, 0)), zone) <= now)

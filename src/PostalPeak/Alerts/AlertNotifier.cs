@@ -48,7 +48,7 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
     {
         if (pending.Count == 0)
             return [];
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn(jobs.Value.TimeZone));
+        var today = clock.TodayIn(jobs.Value.TimeZone);
         var oldest = today.AddDays(-options.Value.NotifyWithinDays);
         var silences = (await connection.QueryAsync<Silence>(new CommandDefinition("""
             select s.rule_id, c.code as carrier_code, s.unit_code

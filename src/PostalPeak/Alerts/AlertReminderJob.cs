@@ -24,7 +24,7 @@ public sealed class AlertReminderJob(NpgsqlDataSource db, AlertNotifier notifier
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn(jobs.Value.TimeZone));
+        var today = clock.TodayIn(jobs.Value.TimeZone);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // sequence is null for an alert whose firing was never announced: it is announced now, as sequence 0.

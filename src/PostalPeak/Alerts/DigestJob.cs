@@ -52,7 +52,7 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
     }
 
     public DateOnly Yesterday() =>
-        DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn(jobsOptions.Value.TimeZone)).AddDays(-1);
+        clock.TodayIn(jobsOptions.Value.TimeZone).AddDays(-1);
 
     public static string GroupOf(DigestCarrier carrier)
     {

@@ -6,6 +6,10 @@ public static class TimeExtensions
     public static DateTime ToLocalTimeIn(this DateTime utc, string zoneId) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(zoneId));
 
+    /// <summary>Today's date on the wall calendar of a zone: report days and deadlines are Vietnamese days, not UTC ones.</summary>
+    public static DateOnly TodayIn(this TimeProvider clock, string zoneId) =>
+        DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn(zoneId));
+
     /// <summary>
     /// The UTC instant a person meant. A time that came with an offset or Z (JSON reads it as Local or Utc) keeps
     /// it; one without an offset is a wall-clock time in <paramref name="zoneId"/>, never in the server's own zone,
