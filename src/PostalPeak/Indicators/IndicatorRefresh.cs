@@ -92,17 +92,6 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
           and (@from::date is null or report_date >= @from)
         """;
 
-    /// <summary>
-    /// Queues an upload's processing and, as continuations, the refresh of what it changed and the alert
-    /// evaluation of its carrier: each runs only once the one before has succeeded, and survives a restart in between.
-    /// </summary>
-    public static string QueueAfter(IBackgroundJobClient jobs, long uploadId)
-    {
-        var processing = jobs.Enqueue<UploadProcessor>(processor => processor.ProcessAsync(uploadId, CancellationToken.None));
-        var refresh = jobs.ContinueJobWith<IndicatorRefresh>(processing, refresh => refresh.RefreshAfterUploadAsync(uploadId, CancellationToken.None));
-        return jobs.ContinueJobWith<Alerts.AlertEvaluator>(refresh, evaluator => evaluator.EvaluateAfterUploadAsync(uploadId, CancellationToken.None));
-    }
-
     /// <summary>The job queued after an upload: the rows the upload wrote are the ones it changed.</summary>
     public async Task<Result?> RefreshAfterUploadAsync(long uploadId, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ public static class FieldParsing
 
     /// <summary>
     /// A whole count: "1234", "1.234" (vi-VN thousands), "1,234" (en thousands), "1 234". A separator must
-    /// be followed by exactly three digits, so "1.5" or "1,23" is not silently read as 15 or 123.
+    /// be followed by exactly three digits, so "1.5" or "1,23" is not silently read as 15 or 123. A lone
+    /// dash is zero: Excel's accounting format shows zero as "-", and that is what it writes to CSV.
     /// </summary>
     public static bool TryParseCount(string text, out long value)
     {
@@ -17,9 +18,13 @@ public static class FieldParsing
         var s = text.Trim().Replace("\u00A0", " ", StringComparison.Ordinal);
         if (s.Length == 0)
             return false;
+        if (s is "-" or "\u2013" or "\u2212")
+            return true;
         var negative = s[0] == '-';
         if (negative)
             s = s[1..].TrimStart();
+        if (s.Length == 0)
+            return false;
         char? separator = null;
         var digitsSinceSeparator = -1;
         var leadingDigits = 0;

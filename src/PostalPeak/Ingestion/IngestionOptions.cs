@@ -14,6 +14,13 @@ public sealed class IngestionOptions
     [Range(1, 10_000)]
     public int UploadsPerMinute { get; set; } = 30;
 
+    /// <summary>
+    /// Uploads of one carrier that may wait in the queue at once (web and API); one more gets 429. One carrier's
+    /// flood then delays another carrier's file by at most this many files, not by the whole flood.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxQueuedPerCarrier { get; set; } = 50;
+
     public DropFolderOptions DropFolder { get; set; } = new();
 }
 

@@ -22,6 +22,10 @@ public static class IssueCodes
     public const string EmptyFile = "empty_file";
     public const string NotText = "not_text";
     public const string TooLarge = "too_large";
+    public const string RecordTooLong = "record_too_long";
+
+    // The file is not at fault: processing failed on the server, the upload ends as failed and an administrator may retry it.
+    public const string ProcessingFailed = "processing_failed";
 
     // Warnings: the file is accepted, the warning is recorded and shown.
     public const string UnknownColumn = "unknown_column";
@@ -33,7 +37,7 @@ public static class IssueCodes
     public static readonly IReadOnlyList<string> Errors =
     [
         MissingColumn, DuplicateColumn, MissingValue, InvalidNumber, NegativeNumber, InvalidDate, FutureDate, UnknownUnit,
-        CarrierMismatch, DuplicateRow, FieldTooLong, MalformedRow, EmptyFile, NotText, TooLarge,
+        CarrierMismatch, DuplicateRow, FieldTooLong, MalformedRow, EmptyFile, NotText, TooLarge, RecordTooLong,
     ];
 
     public static readonly IReadOnlyList<string> Warnings = [UnknownColumn, OutflowExceedsStock, BacklogMismatch, ResolvedExceedsOpen, VolumeJump];

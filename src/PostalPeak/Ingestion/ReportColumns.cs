@@ -55,7 +55,7 @@ public static class ReportColumns
     /// </summary>
     public static string NormalizeHeader(string header)
     {
-        var decomposed = header.Trim().Trim('\uFEFF').Normalize(NormalizationForm.FormD);
+        var decomposed = UnicodeText.Normalize(header.Trim().Trim('\uFEFF'), NormalizationForm.FormD);
         var result = new StringBuilder(decomposed.Length);
         var pendingSeparator = false;
         foreach (var c in decomposed)

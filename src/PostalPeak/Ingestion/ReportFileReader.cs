@@ -20,7 +20,8 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
         ReportColumns.Backlog, ReportColumns.ComplaintsReceived, ReportColumns.ComplaintsResolved, ReportColumns.StaffOnDuty,
     ];
 
-    public sealed record Summary(int Rows, char Separator);
+    /// <summary>What was read; the separator is null when the reader gave up before it knew one.</summary>
+    public sealed record Summary(int Rows, char? Separator);
 
     /// <summary>Reads every line, calling <paramref name="onRow"/> for each valid row and adding problems to <paramref name="issues"/>.</summary>
     public async Task<Summary> ReadAsync(Stream content, System.Text.Encoding encoding, IssueCollector issues, Func<ReportRow, ValueTask> onRow, CancellationToken cancellationToken)
@@ -61,9 +62,12 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
         }
         catch (CsvFormatException e)
         {
-            // A record too large to buffer: an unclosed quote swallowing the file, or not a report at all.
-            issues.Add(Issue.Error(e.LineNumber > 0 ? (int)e.LineNumber : null, null, IssueCodes.MalformedRow));
-            return new Summary(rows, '\0');
+            // Malformed quoting is recovered from, so what throws is a record too large to buffer: an unclosed quote
+            // swallowing the file, a megabyte line, or not a report at all.
+            var line = e.LineNumber > 0 ? (int)Math.Min(e.LineNumber, int.MaxValue) : (int?)null;
+            issues.Add(Issue.Error(line, null, IssueCodes.RecordTooLong, ("line", (line ?? rows + 2).ToString(CultureInfo.InvariantCulture)),
+                ("max", MaxRecordBytes.ToString("N0", CultureInfo.InvariantCulture))));
+            return new Summary(rows, null);
         }
         if (rows == 0 && !issues.HasErrors)
             issues.Add(Issue.Error(null, null, IssueCodes.EmptyFile));
@@ -179,7 +183,7 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
         }
 
         // Windows-1258 spells tones as combining marks: store the composed form every other file uses.
-        var note = Field(ReportColumns.Note).Normalize();
+        var note = UnicodeText.Normalize(Field(ReportColumns.Note));
         if (note.Length > MaxNoteLength)
             issues.Add(Issue.Error(line, ReportColumns.Note, IssueCodes.FieldTooLong, ("column", ReportColumns.Note), ("length", note.Length.ToString(CultureInfo.InvariantCulture)), ("max", MaxNoteLength.ToString(CultureInfo.InvariantCulture))));
 

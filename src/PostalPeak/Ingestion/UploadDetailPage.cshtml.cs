@@ -4,8 +4,10 @@ using PostalPeak.Accounts;
 
 namespace PostalPeak.Ingestion;
 
-public sealed class UploadDetailPageModel(UploadStore store) : PageModel
+public sealed class UploadDetailPageModel(UploadStore store, UploadJobs jobs) : PageModel
 {
+    public bool Retried { get; private set; }
+
     public Upload? Upload { get; private set; }
     public IReadOnlyList<StoredIssue> Issues { get; private set; } = [];
 
@@ -18,5 +20,17 @@ public sealed class UploadDetailPageModel(UploadStore store) : PageModel
             return Forbid();
         Issues = await store.IssuesAsync(id);
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(long id)
+    {
+        if (!User.IsInRole(Roles.Admin))
+            return Forbid();
+        if (await store.RetryAsync(id, Audit.Actor.From(HttpContext), HttpContext.RequestAborted))
+        {
+            await jobs.QueueAsync(id, HttpContext.RequestAborted);
+            Retried = true;
+        }
+        return await OnGetAsync(id);
     }
 }

@@ -26,6 +26,7 @@ public static class UploadEndpoints
         builder.Services.AddTransient<UploadProcessor>();
         builder.Services.AddTransient<DropFolderJob>();
         builder.Services.AddTransient<ResumeUploadsJob>();
+        builder.Services.AddSingleton<UploadJobs>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -97,6 +98,18 @@ public static class UploadEndpoints
                 return NotFound(id);
             return Results.Stream(stream => store.WriteContentAsync(id, stream, http.RequestAborted), "text/csv", upload.OriginalName);
         });
+
+        // A failed upload is the server's fault, not the file's: an administrator sends it through again once the cause is fixed.
+        uploads.MapPost("/{id:long}/retry", async Task<IResult> (long id, HttpContext http, UploadStore store, UploadJobs jobs) =>
+        {
+            if (await store.FindAsync(id) is null)
+                return NotFound(id);
+            if (!await store.RetryAsync(id, Actor.From(http), http.RequestAborted))
+                throw new InputException("not_failed", $"Only an upload that failed can be processed again (upload {id} is in another state).",
+                    StatusCodes.Status409Conflict) { Args = [id] };
+            await jobs.QueueAsync(id, http.RequestAborted);
+            return Results.Accepted($"/api/v1/uploads/{id}", await store.FindAsync(id));
+        }).RequireAuthorization(Policies.Admin);
         return app;
     }
 
@@ -109,7 +122,7 @@ public static class UploadEndpoints
     /// Stores the file (multipart field "file", or the raw body with its name in X-File-Name) and queues it.
     /// 202 with the upload's address; the result follows at GET /api/v1/uploads/{id}.
     /// </summary>
-    private static async Task<IResult> ReceiveAsync(HttpContext http, string? carrier, UploadStore store, IBackgroundJobClient jobs)
+    private static async Task<IResult> ReceiveAsync(HttpContext http, string? carrier, UploadStore store, UploadJobs jobs)
     {
         // A person's browser also sends the anti-forgery header; Shell checks it for every API change made with a cookie.
         var user = http.User;
@@ -145,7 +158,7 @@ public static class UploadEndpoints
             upload = await store.ReceiveAsync(http.Request.Body, string.IsNullOrWhiteSpace(name) ? "upload.csv" : Uri.UnescapeDataString(name),
                 channel, carrierCode, Actor.From(http), language, http.RequestAborted);
         }
-        IndicatorRefresh.QueueAfter(jobs, upload.Id);
+        await jobs.QueueAsync(upload.Id, http.RequestAborted);
         return Results.Accepted($"/api/v1/uploads/{upload.Id}", upload);
     }
 }

@@ -20,15 +20,57 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 {
     private const string Values = "received, delivered, returned, lost, damaged, backlog, complaints_received, complaints_resolved, staff_on_duty, note";
 
-    [AutomaticRetry(Attempts = 5)]
+    /// <summary>Starts of processing after which an upload ends as failed, whatever the cause.</summary>
+    public const int MaxAttempts = 3;
+
+    // Hangfire retries what this method throws: only transient faults (a database restart), and only while attempts remain.
+    [AutomaticRetry(Attempts = MaxAttempts)]
     public async Task<string> ProcessAsync(long uploadId, CancellationToken cancellationToken)
     {
+        int? attempts;
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
         {
-            await connection.ExecuteAsync("update upload set status = 'processing', started_at = now() where id = @uploadId and status = 'queued'",
-                new { uploadId });
+            attempts = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
+                update upload set status = 'processing', started_at = now(), attempts = attempts + 1
+                where id = @uploadId and status in ('queued', 'processing')
+                returning attempts
+                """, new { uploadId }, cancellationToken: cancellationToken));
         }
+        // A file that killed the process on every try (nothing to catch) ends here rather than being resumed for ever.
+        if (attempts > MaxAttempts)
+            return await FailAsync(uploadId, $"processing started {attempts} times without finishing", cancellationToken);
+        try
+        {
+            return await ProcessOnceAsync(uploadId, cancellationToken);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            if (Storage.DatabaseFaults.IsUnavailable(e) && attempts < MaxAttempts)
+                throw;
+            logger.LogError(e, "Upload {Upload} failed on attempt {Attempt}", uploadId, attempts);
+            return await FailAsync(uploadId, e.GetType().Name, cancellationToken);
+        }
+    }
 
+    /// <summary>Ends the upload as failed, with a message for the uploader; nothing of the file was written.</summary>
+    private async Task<string> FailAsync(long uploadId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "select status from upload where id = @uploadId for update", new { uploadId }, transaction, cancellationToken: cancellationToken));
+        if (status is not ("queued" or "processing"))
+            return status ?? "missing";
+        var issues = new IssueCollector();
+        issues.Add(Issue.Error(null, null, IssueCodes.ProcessingFailed));
+        await Finish(connection, transaction, uploadId, "failed", null, null, issues, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogWarning("Upload {Upload} ended as failed ({Reason}); an administrator can retry it", uploadId, reason);
+        return "failed";
+    }
+
+    private async Task<string> ProcessOnceAsync(long uploadId, CancellationToken cancellationToken)
+    {
         await using var write = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await write.BeginTransactionAsync(cancellationToken);
         // One carrier's uploads are written one after the other: corrections apply in order, and the same file
@@ -47,7 +89,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
         var first = await write.QuerySingleOrDefaultAsync<long?>("""
             select min(id) from upload
-            where carrier_id = @CarrierId and sha256 = @Sha256 and id < @uploadId and status <> 'duplicate'
+            where carrier_id = @CarrierId and sha256 = @Sha256 and id < @uploadId and status not in ('duplicate', 'failed')
             """, new { upload.CarrierId, upload.Sha256, uploadId }, transaction);
         if (first is not null)
         {
@@ -97,7 +139,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
 
     private sealed record Head(string Status, int CarrierId, string Code, byte[] Sha256, long SizeBytes);
 
-    private sealed record Staged(int Rows, string Encoding, string Separator, DateOnly? FirstDay, DateOnly? LastDay);
+    private sealed record Staged(int Rows, string Encoding, string? Separator, DateOnly? FirstDay, DateOnly? LastDay);
 
     private sealed record Counts(int New, int Corrected, int Unchanged);
 
@@ -158,7 +200,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
             return ValueTask.CompletedTask;
         }, cancellationToken);
         await importer.CompleteAsync(cancellationToken);
-        return new Staged(summary.Rows, detected.Name, summary.Separator == '\t' ? "tab" : summary.Separator.ToString(), firstDay, lastDay);
+        return new Staged(summary.Rows, detected.Name, summary.Separator switch { null or '\0' => null, '\t' => "tab", { } c => c.ToString() }, firstDay, lastDay);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter importer, long? value)

@@ -13,7 +13,7 @@ public sealed record Upload(
     string Status, long? DuplicateOf, DateTime? FinishedAt, string? Encoding, string? Separator, int? RowsTotal, int? RowsNew,
     int? RowsCorrected, int? RowsUnchanged, int ErrorCount, int WarningCount, string Language, DateTime? FiguresUpdatedAt)
 {
-    public bool IsFinal => Status is "accepted" or "rejected" or "duplicate";
+    public bool IsFinal => Status is "accepted" or "rejected" or "duplicate" or "failed";
 }
 
 public sealed record StoredIssue(int Seq, string Severity, int? Line, string? ColumnName, string Code, string Args)
@@ -86,6 +86,8 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code",
             new { code = carrierCode.ToUpperInvariant() }, transaction) ?? throw InputException.NotFound("carrier", carrierCode);
+        if (channel is "web" or "api")
+            await RefuseWhenQueueFullAsync(connection, transaction, carrierId, carrierCode.ToUpperInvariant());
 
         await using var insert = new NpgsqlCommand("""
             insert into upload (carrier_id, channel, original_name, size_bytes, sha256, content, actor, user_id, token_id, language)
@@ -107,6 +109,43 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
             carrierId, new { name, size, channel, sha256 = Convert.ToHexString(hash) });
         await transaction.CommitAsync(cancellationToken);
         return (await FindAsync(id))!;
+    }
+
+    /// <summary>
+    /// One carrier's backlog must not starve the others in the shared queue: past the cap its uploads are refused
+    /// (nothing is stored) until its waiting files are done. Counted without a lock, so two uploads arriving at the
+    /// same instant may pass it by one; the cap is a bound on waiting, not an exact quota.
+    /// </summary>
+    private async Task RefuseWhenQueueFullAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int carrierId, string carrierCode)
+    {
+        var cap = options.Value.MaxQueuedPerCarrier;
+        var waiting = await connection.ExecuteScalarAsync<int>("""
+            select count(*)::int from (
+                select 1 from upload where carrier_id = @carrierId and status in ('queued', 'processing') limit @cap
+            ) w
+            """, new { carrierId, cap }, transaction);
+        if (waiting >= cap)
+            throw new InputException("queue_full", $"Carrier {carrierCode} has {waiting} files waiting to be processed. This file was NOT received: "
+                + "wait until the waiting files are done, then send it again.", StatusCodes.Status429TooManyRequests)
+            { Args = [carrierCode, waiting], RetryAfterSeconds = 30 };
+    }
+
+    /// <summary>Puts a failed upload back in the queue, as new: its attempts start again. False when it has not failed.</summary>
+    public async Task<bool> RetryAsync(long id, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var carrierId = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
+            update upload set status = 'queued', attempts = 0, started_at = null, finished_at = null, error_count = 0, warning_count = 0
+            where id = @id and status = 'failed'
+            returning carrier_id
+            """, new { id }, transaction, cancellationToken: cancellationToken));
+        if (carrierId is null)
+            return false;
+        await connection.ExecuteAsync(new CommandDefinition("delete from upload_issue where upload_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.WriteAsync(connection, transaction, actor, "upload.retry", "upload", id.ToString(System.Globalization.CultureInfo.InvariantCulture), carrierId, new { });
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<Upload?> FindAsync(long id)

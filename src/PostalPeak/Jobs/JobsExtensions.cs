@@ -28,6 +28,11 @@ public static class JobsExtensions
                 // Plain polling, once a second: an upload starts within a second. Long polling (LISTEN/NOTIFY)
                 // was tried and left jobs waiting in the queue for minutes under load.
                 QueuePollInterval = TimeSpan.FromSeconds(1),
+                // A job held by a process that died is run again once its fetch is this old. Sliding: a running job's
+                // fetch is renewed while it works, so a long recompute is never taken twice, and a killed
+                // refresh waits minutes, not the half hour of the fixed default.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
             }));
         builder.Services.AddSingleton<JobActivator>(services => new Hangfire.AspNetCore.AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire((services, configuration) => ConfigureOnce(configuration, services.GetRequiredService<ILoggerFactory>()));

@@ -15,6 +15,9 @@ public static class RecurringJobs
             configuration["Storage:Backup:Cron"] ?? DatabaseBackupJob.DefaultCron, local);
         jobs.AddOrUpdate<Ingestion.ResumeUploadsJob>(Ingestion.ResumeUploadsJob.Id, job => job.RunAsync(CancellationToken.None),
             Ingestion.ResumeUploadsJob.Cron, local);
+        // A server that starts picks up at once what a crash left behind, not at the next period.
+        if (options.RunServer)
+            jobs.Trigger(Ingestion.ResumeUploadsJob.Id);
         jobs.AddOrUpdate<Calendar.ComingSeasonJob>(Calendar.ComingSeasonJob.Id, job => job.RunAsync(CancellationToken.None),
             Calendar.ComingSeasonJob.Cron, local);
         // Missing reports become known at the deadline hour; the same run catches anything a failed job left behind.

@@ -23,8 +23,11 @@ public sealed class ErrorModel(IStringLocalizer<Text> text) : PageModel
     private void Describe()
     {
         RequestId = HttpContext.TraceIdentifier;
-        if (HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is InputException refused)
+        var error = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is InputException refused)
             Refusal = text.Explain(refused);
+        else if (error is not null && Storage.DatabaseFaults.IsUnavailable(error))
+            Refusal = text["Error.database_unavailable"];
         else if (HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null && Response.StatusCode is >= 400 and < 500)
             Refusal = text[Response.StatusCode is 403 or 404 ? $"Error.Status{Response.StatusCode}" : "Error.StatusOther"];
     }

@@ -58,6 +58,7 @@ public static class ShellExtensions
             {
                 InputException input => input.Status,
                 BadHttpRequestException bad => bad.StatusCode,
+                _ when Storage.DatabaseFaults.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
             SuppressDiagnosticsCallback = context => context.Exception is InputException or BadHttpRequestException,
@@ -130,6 +131,16 @@ public static class ShellExtensions
         await next(context);
     }
 
+    /// <summary>
+    /// A refusal that asks the reader to wait and send again (a full queue, the database away) is said in the caller's
+    /// language: the upload page shows it as it comes. Other problems keep their English title; pages translate by code.
+    /// </summary>
+    private static string Localized(HttpContext context, InputException refused) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>().Explain(refused);
+
+    private static string Localized(HttpContext context, string code, string english) =>
+        Localized(context, new InputException(code, english));
+
     private static async Task ApiProblems(HttpContext context, RequestDelegate next)
     {
         if (!context.Request.Path.StartsWithSegments("/api"))
@@ -145,13 +156,24 @@ public static class ShellExtensions
         {
             var (status, title, code) = exception switch
             {
+                InputException { RetryAfterSeconds: not null } input => (input.Status, Localized(context, input), input.Code),
                 InputException input => (input.Status, exception.Message, input.Code),
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge,
                     "The file is larger than the upload limit. Split it into several files.", "too_large"),
                 BadHttpRequestException bad => (bad.StatusCode,
                     "The request could not be read: " + bad.Message + (bad.InnerException is System.Text.Json.JsonException json ? " " + json.Message : ""),
                     "bad_request"),
-                _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server; nothing you sent was lost. Try again, and report it if it persists.", "internal_error"),
+                // Said plainly: an upload refused here was not stored, and waiting for it would lose the report.
+                _ when Storage.DatabaseFaults.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
+                    Localized(context, "database_unavailable", "The database cannot be reached for the moment. Nothing was done, and a file sent with the request was NOT received: send it again in a few minutes."),
+                    "database_unavailable"),
+                _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server. If you were sending a file, look for it in the upload list before sending it again; report the error if it persists.", "internal_error"),
+            };
+            var retryAfter = exception switch
+            {
+                InputException { RetryAfterSeconds: { } seconds } => seconds,
+                _ when status == StatusCodes.Status503ServiceUnavailable => 30,
+                _ => (int?)null,
             };
             if (status >= 500)
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PostalPeak.Api").LogError(exception, "Unhandled error on {Path}", context.Request.Path);
@@ -163,6 +185,8 @@ public static class ShellExtensions
             };
             context.Response.Clear();
             context.Response.StatusCode = status;
+            if (retryAfter is { } after)
+                context.Response.Headers.RetryAfter = after.ToString(CultureInfo.InvariantCulture);
             await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
         }
     }

@@ -162,7 +162,7 @@ internal static class UploadResults
         {
             var detail = await client.GetFromJsonAsync<JsonElement>(location);
             var status = detail.GetProperty("upload").GetProperty("status").GetString();
-            if (status is "accepted" or "rejected" or "duplicate")
+            if (status is "accepted" or "rejected" or "duplicate" or "failed")
                 return detail;
             if (clock.Elapsed > TimeSpan.FromSeconds(60))
                 throw new TimeoutException($"{location} still {status} after a minute.");

@@ -194,9 +194,9 @@ public sealed class IngestionBehaviourTests
         await using (var connection = await app.Db.OpenConnectionAsync())
             await connection.ExecuteAsync("update upload set received_at = now() - interval '10 minutes' where id = @Id", new { stranded.Id });
 
-        var queued = await app.Services.GetRequiredService<ResumeUploadsJob>().RunAsync(CancellationToken.None);
+        var resumed = await app.Services.GetRequiredService<ResumeUploadsJob>().RunAsync(CancellationToken.None);
 
-        Assert.Equal(1, queued);
+        Assert.Equal([stranded.Id], resumed.Processing);
         var jobs = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 10);
         var job = Assert.Single(jobs);
         Assert.Equal(stranded.Id, (long)job.Value.Job.Args[0]);
