@@ -135,17 +135,57 @@ public static class ShellExtensions
     /// A refusal that asks the reader to wait and send again (a full queue, the database away) is said in the caller's
     /// language: the upload page shows it as it comes. Other problems keep their English title; pages translate by code.
     /// </summary>
-    private static string Localized(HttpContext context, InputException refused) =>
-        context.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>().Explain(refused);
+    private static string Localized(HttpContext context, InputException refused)
+    {
+        // The request's culture was set further down the pipeline and does not flow back up with the exception.
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? Vietnamese;
+        try
+        {
+            return context.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>().Explain(refused);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
 
     private static string Localized(HttpContext context, string code, string english) =>
         Localized(context, new InputException(code, english));
+
+    /// <summary>
+    /// The error page itself needs the database (sign-in, the layout), so while the database is away a page gets this
+    /// plain one instead, in the reader's language.
+    /// </summary>
+    private static async Task UnavailablePageAsync(HttpContext context)
+    {
+        var text = System.Net.WebUtility.HtmlEncode(Localized(context, "database_unavailable", "The database cannot be reached for the moment."));
+        var language = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture.TwoLetterISOLanguageName ?? "vi";
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PostalPeak.Pages")
+            .LogWarning("The database is unavailable; {Path} answered 503", context.Request.Path);
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "30";
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync($"""
+            <!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>PostalPeak</title><link rel="stylesheet" href="/site.css"></head>
+            <body><main><h1>PostalPeak</h1><p class="error">{text}</p></main></body></html>
+            """);
+    }
 
     private static async Task ApiProblems(HttpContext context, RequestDelegate next)
     {
         if (!context.Request.Path.StartsWithSegments("/api"))
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception exception) when (!context.Response.HasStarted && Storage.DatabaseFaults.IsUnavailable(exception))
+            {
+                await UnavailablePageAsync(context);
+            }
             return;
         }
         try
@@ -175,8 +215,11 @@ public static class ShellExtensions
                 _ when status == StatusCodes.Status503ServiceUnavailable => 30,
                 _ => (int?)null,
             };
-            if (status >= 500)
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PostalPeak.Api").LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+            var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PostalPeak.Api");
+            if (status == StatusCodes.Status503ServiceUnavailable)
+                log.LogWarning("The database is unavailable; {Path} answered 503: {Reason}", context.Request.Path, exception.Message);
+            else if (status >= 500)
+                log.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
             var problem = new ProblemDetails
             {
                 Status = status,

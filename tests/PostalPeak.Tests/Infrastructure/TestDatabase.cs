@@ -107,7 +107,7 @@ public static class TestDatabase
             var postmaster = Path.Combine(directory, "server", "data", "postmaster.pid");
             if (!File.Exists(postmaster) || !int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var serverPid) || !Directory.Exists($"/proc/{serverPid}"))
             {
-                Directory.Delete(directory, recursive: true); // nothing running: just the files
+                Remove(directory); // nothing running: just the files
                 continue;
             }
             try
@@ -117,8 +117,20 @@ public static class TestDatabase
             }
             catch (EmbeddedPostgresException)
             {
-                Directory.Delete(directory, recursive: true);
+                Remove(directory);
             }
+        }
+    }
+
+    /// <summary>Two test runs starting at once may both clean the same leftover: the one that comes second finds less to delete.</summary>
+    private static void Remove(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
         }
     }
 }
