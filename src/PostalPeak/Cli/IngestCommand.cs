@@ -60,7 +60,7 @@ internal static class IngestCommand
                 }
                 upload = (await store.FindAsync(upload.Id))!;
                 var issues = await store.IssuesAsync(upload.Id);
-                anyRejected |= upload.Status == "rejected";
+                anyRejected |= upload.Status is "rejected" or "failed";
                 if (parse.GetValue(json))
                 {
                     results.Add(new
