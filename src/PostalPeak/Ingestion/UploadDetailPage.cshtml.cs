@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using PostalPeak.Accounts;
 
 namespace PostalPeak.Ingestion;
 
@@ -11,12 +10,14 @@ public sealed class UploadDetailPageModel(UploadStore store) : PageModel
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
-        Upload = await store.FindAsync(id);
+        // Another carrier's upload is "no such page", like a missing one: a refusal would confirm it exists.
+        Upload = await store.FindForAsync(id, User);
         if (Upload is null)
             return NotFound();
-        if (!User.MayActFor(Upload.CarrierCode))
-            return Forbid();
         Issues = await store.IssuesAsync(id);
         return Page();
     }
+
+    /// <summary>A bare POST shows the page, as a GET would (it used to render without the upload: a 500).</summary>
+    public Task<IActionResult> OnPostAsync(long id) => OnGetAsync(id);
 }
