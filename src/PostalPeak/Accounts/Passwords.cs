@@ -10,6 +10,12 @@ public static class Passwords
     private static readonly PasswordHasher<object> Hasher = new();
     private static readonly object User = new();
 
+    /// <summary>
+    /// Checked instead of a real hash when a name has no usable account, so that answering takes one hash check
+    /// either way (made once, with the same work factor as every stored hash): timing does not tell names apart.
+    /// </summary>
+    public static readonly string NoAccountHash = Hasher.HashPassword(User, Generate());
+
     public static string Hash(string password) => Hasher.HashPassword(User, password);
 
     public static bool Verify(string hash, string password) =>

@@ -11,7 +11,7 @@ using PostalPeak.Shell;
 namespace PostalPeak.Accounts;
 
 [AllowAnonymous]
-public sealed class SignInModel(Users users, IStringLocalizer<Text> text) : PageModel
+public sealed class SignInModel(Users users, TimeProvider clock, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty] public string UserName { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -29,15 +29,18 @@ public sealed class SignInModel(Users users, IStringLocalizer<Text> text) : Page
             Message = text["SignIn.Required"];
             return Page();
         }
-        var result = await users.SignInAsync(UserName, Password, HttpContext.Connection.RemoteIpAddress?.ToString());
+        // The connection's address: the proxy's X-Forwarded-For only replaces it when forwarded headers are turned on.
+        var result = await users.SignInAsync(UserName, Password, HttpContext.Connection.RemoteIpAddress);
         switch (result)
         {
             case Users.SignInResult.Success success:
                 await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(success.User, success.Stamp));
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
             case Users.SignInResult.LockedOut locked:
+                // The same words for a real name, an unknown one and a locked address: only the time differs.
                 Message = text["SignIn.LockedOut", locked.Until.ToLocalTimeIn("Asia/Ho_Chi_Minh").ToString("HH:mm dd/MM/yyyy", CultureInfo.CurrentCulture)];
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((locked.Until - clock.GetUtcNow().UtcDateTime).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return Page();
             default:
                 Message = text["SignIn.Failed"];

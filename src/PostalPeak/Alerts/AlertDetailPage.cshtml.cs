@@ -22,9 +22,13 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Detail = await store.GetAsync(Id, cancellationToken);
-        return User.MayActFor(Detail.Alert.CarrierCode) ? Page() : NotFound();
+        // Another carrier's alert is refused in the words of a missing one (the error page explains "not found").
+        Detail = await store.GetForAsync(Id, User, cancellationToken);
+        return Page();
     }
+
+    /// <summary>A POST naming no handler shows the page, as a GET would (it used to render without the alert: a 500).</summary>
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => OnGetAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAcknowledgeAsync(CancellationToken cancellationToken)
     {
@@ -38,7 +42,7 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
     {
         if (!User.IsDepartment())
             return Forbid();
-        var alert = (await store.GetAsync(Id, cancellationToken)).Alert;
+        var alert = (await store.GetForAsync(Id, User, cancellationToken)).Alert;
         var scope = Scope ?? "";
         await TryAsync(async () =>
         {

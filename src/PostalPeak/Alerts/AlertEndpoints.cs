@@ -26,9 +26,9 @@ public static class AlertEndpoints
     {
         app.MapNotifications();
         var rules = app.MapGroup("/api/v1/alert-rules").WithTags("Alerts");
-        // Everyone may read the rules: carriers are held to them.
-        rules.MapGet("/", (AlertRules store, CancellationToken cancellationToken) => store.ListAsync(cancellationToken));
-        rules.MapGet("/{id:int}", (int id, AlertRules store, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken));
+        // Everyone may read the rules they are held to; a rule bound to another carrier is that carrier's business.
+        rules.MapGet("/", (ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) => store.ListForAsync(user, cancellationToken));
+        rules.MapGet("/{id:int}", (int id, ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) => store.GetForAsync(id, user, cancellationToken));
         rules.MapPost("/", async (AlertRule body, AlertRules store, IBackgroundJobClient jobs, HttpContext http) =>
         {
             var rule = await store.SaveAsync(null, body, Actor.From(http));
@@ -52,13 +52,9 @@ public static class AlertEndpoints
                     extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
             return Results.Ok(await store.ListAsync(new AlertFilter(state, user.IsDepartment() ? carrier : user.CarrierCode(), rule, unit, from, to, limit ?? 200), cancellationToken));
         });
-        alerts.MapGet("/{id:long}", async (long id, ClaimsPrincipal user, AlertStore store, CancellationToken cancellationToken) =>
-        {
-            var detail = await store.GetAsync(id, cancellationToken);
-            return user.MayActFor(detail.Alert.CarrierCode)
-                ? Results.Ok(detail)
-                : Results.Problem(statusCode: 404, title: $"No alert {id} that your account may see.", extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
-        });
+        // Another carrier's alert and a missing one answer alike: 404 not_found.
+        alerts.MapGet("/{id:long}", (long id, ClaimsPrincipal user, AlertStore store, CancellationToken cancellationToken) =>
+            store.GetForAsync(id, user, cancellationToken));
         alerts.MapPost("/{id:long}/acknowledge", (long id, AcknowledgeBody? body, AlertStore store, HttpContext http) =>
             store.AcknowledgeAsync(id, body?.Note, Actor.From(http))).RequireAuthorization(Policies.Department);
 

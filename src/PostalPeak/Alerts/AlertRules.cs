@@ -70,6 +70,23 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         return await LoadAsync(connection, null, Select + " order by r.id", null, cancellationToken);
     }
 
+    /// <summary>
+    /// The rules <paramref name="reader"/> may see: all of them for department staff; for a carrier, the general rules
+    /// and its own. A rule bound to another carrier is not found, like one that does not exist.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertRule>> ListForAsync(System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken = default) =>
+        (await ListAsync(cancellationToken)).Where(rule => Sees(reader, rule)).ToList();
+
+    /// <inheritdoc cref="ListForAsync"/>
+    public async Task<AlertRule> GetForAsync(int id, System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken = default)
+    {
+        var rule = await GetAsync(id, cancellationToken);
+        return Sees(reader, rule) ? rule : throw InputException.NotFound("alert rule", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static bool Sees(System.Security.Claims.ClaimsPrincipal reader, AlertRule rule) =>
+        rule.CarrierCode is null || PostalPeak.Accounts.ClaimsExtensions.MayActFor(reader, rule.CarrierCode);
+
     public async Task<AlertRule> GetAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

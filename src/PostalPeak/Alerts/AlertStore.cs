@@ -92,11 +92,21 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
         }, cancellationToken: cancellationToken))).AsList();
     }
 
-    public async Task<AlertDetail> GetAsync(long id, CancellationToken cancellationToken = default)
+    public Task<AlertDetail> GetAsync(long id, CancellationToken cancellationToken = default) => GetAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// One alert as <paramref name="reader"/> may see it. Another carrier's alert is not found, in the very words of
+    /// an alert that does not exist (and before its history is read), so ids tell a carrier nothing about the others.
+    /// </summary>
+    public Task<AlertDetail> GetForAsync(long id, System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken = default) =>
+        GetAsync(id, reader, cancellationToken);
+
+    private async Task<AlertDetail> GetAsync(long id, System.Security.Claims.ClaimsPrincipal? reader, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var alert = await connection.QuerySingleOrDefaultAsync<AlertSummary>(new CommandDefinition(Select + " where a.id = @id", new { id }, cancellationToken: cancellationToken))
-            ?? throw InputException.NotFound("alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var alert = await connection.QuerySingleOrDefaultAsync<AlertSummary>(new CommandDefinition(Select + " where a.id = @id", new { id }, cancellationToken: cancellationToken));
+        if (alert is null || (reader is not null && !PostalPeak.Accounts.ClaimsExtensions.MayActFor(reader, alert.CarrierCode)))
+            throw InputException.NotFound("alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var events = (await connection.QueryAsync<AlertEventRow>(new CommandDefinition(
             "select at, kind, report_date, actor, note from alert_event where alert_id = @id order by id", new { id }, cancellationToken: cancellationToken))).AsList();
         // The series behind the alert: its metric from a week before it started to a week after it ended; a missing

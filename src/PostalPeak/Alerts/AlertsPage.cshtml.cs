@@ -26,7 +26,7 @@ public sealed class AlertsPageModel(AlertStore store, AlertRules rules, IStringL
     {
         var state = string.IsNullOrEmpty(State) || State == "all" ? null : State;
         var carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier) : User.CarrierCode() ?? "\0";
-        Rules = await rules.ListAsync(cancellationToken);
+        Rules = await rules.ListForAsync(User, cancellationToken);
         try
         {
             // The same report-day range as GET /api/v1/alerts?from=&to=: alerts whose days overlap it.

@@ -13,11 +13,10 @@ public sealed class UploadDetailPageModel(UploadStore store, UploadJobs jobs) : 
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
-        Upload = await store.FindAsync(id);
+        // Another carrier's upload is "no such page", like a missing one: a refusal would confirm it exists.
+        Upload = await store.FindForAsync(id, User);
         if (Upload is null)
             return NotFound();
-        if (!User.MayActFor(Upload.CarrierCode))
-            return Forbid();
         Issues = await store.IssuesAsync(id);
         return Page();
     }
@@ -33,4 +32,7 @@ public sealed class UploadDetailPageModel(UploadStore store, UploadJobs jobs) : 
         }
         return await OnGetAsync(id);
     }
+
+    /// <summary>A bare POST shows the page, as a GET would (it used to render without the upload: a 500).</summary>
+    public Task<IActionResult> OnPostAsync(long id) => OnGetAsync(id);
 }

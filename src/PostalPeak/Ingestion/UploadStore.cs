@@ -148,6 +148,13 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
         return true;
     }
 
+    /// <summary>
+    /// The upload if <paramref name="reader"/> may see it, else null: another carrier's upload is missing, exactly as
+    /// one that does not exist, so that ids tell a carrier nothing about the others.
+    /// </summary>
+    public async Task<Upload?> FindForAsync(long id, System.Security.Claims.ClaimsPrincipal reader) =>
+        await FindAsync(id) is { } upload && PostalPeak.Accounts.ClaimsExtensions.MayActFor(reader, upload.CarrierCode) ? upload : null;
+
     public async Task<Upload?> FindAsync(long id)
     {
         await using var connection = await db.OpenConnectionAsync();

@@ -41,9 +41,10 @@ public sealed partial class TestApp : IAsyncDisposable
     public IServiceProvider Services => App.Services;
     public NpgsqlDataSource Db => Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<TestApp> StartAsync(bool runJobs = false, IDictionary<string, string?>? settings = null)
+    /// <param name="sameDatabaseAs">Another instance on that app's database, as with several servers behind a load balancer.</param>
+    public static async Task<TestApp> StartAsync(bool runJobs = false, IDictionary<string, string?>? settings = null, TestApp? sameDatabaseAs = null)
     {
-        var connectionString = await TestDatabase.CreateAsync();
+        var connectionString = sameDatabaseAs?.ConnectionString ?? await TestDatabase.CreateAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = "Testing",
@@ -77,6 +78,36 @@ public sealed partial class TestApp : IAsyncDisposable
         if (bearerToken is not null)
             client.DefaultRequestHeaders.Authorization = new("Bearer", bearerToken);
         return client;
+    }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="sourceAddress"/>, a loopback address such as 127.0.0.2
+    /// (all of 127.0.0.0/8 is this machine): the server sees another client address, as from another computer.
+    /// </summary>
+    public HttpClient ClientFrom(string sourceAddress)
+    {
+        var source = IPAddress.Parse(sourceAddress);
+        var handler = new SocketsHttpHandler
+        {
+            CookieContainer = new CookieContainer(),
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(source.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress };
     }
 
     public Task<PostalPeak.Carriers.Carrier> AddCarrierAsync(string code, string? name = null) =>
