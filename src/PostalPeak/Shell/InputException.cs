@@ -11,6 +11,8 @@ public sealed class InputException(string code, string message, int status = Sta
     public int Status { get; } = status;
     /// <summary>The particulars (a phase code, an address) for a page's translated message of the same code.</summary>
     public object[] Args { get; init; } = [];
+    /// <summary>The query parameter, form field or header at fault, when it is one; the API answer names it.</summary>
+    public string? Parameter { get; init; }
 
     public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound) { Args = [what, key] };
 }
