@@ -49,6 +49,7 @@ public static class ShellExtensions
 
     public static WebApplication UseShell(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",
@@ -85,6 +86,7 @@ public static class ShellExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         app.MapGet("/site.css", () => Results.Text(SiteCss.Value, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapScripts();
 
         // The language switch in the page header: a form post, so it carries the anti-forgery token like every form.
         app.MapPost("/culture", ([FromForm] string culture, [FromForm] string? returnUrl, HttpContext context) =>

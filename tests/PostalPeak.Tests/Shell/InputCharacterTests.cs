@@ -217,24 +217,7 @@ public sealed partial class InputCharacterTests
     }
 
     /// <summary>The path with the named route value set to a NUL and the others to something that matches.</summary>
-    private static string Url(RoutePattern pattern, string? nul)
-    {
-        var path = "/" + string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternSeparatorPart separator => separator.Content,
-            RoutePatternParameterPart parameter when parameter.Name == nul => "%00",
-            RoutePatternParameterPart { Name: CarrierAccessFilter.RouteValue } => "OWN",
-            RoutePatternParameterPart { Name: "kind" } => "backlog",
-            RoutePatternParameterPart { Name: "format" } => "csv",
-            RoutePatternParameterPart => "1",
-            _ => "",
-        }))));
-        return TrailingSlash().Replace(path, "");
-    }
-
-    [GeneratedRegex("(?<=.)/$")]
-    private static partial Regex TrailingSlash();
+    private static string Url(RoutePattern pattern, string? nul) => EndpointUrls.Fill(pattern, "OWN", name => name == nul ? "%00" : null);
 
     [GeneratedRegex("<main>.*?</main>", RegexOptions.Singleline)]
     private static partial Regex MainPart();
