@@ -111,6 +111,29 @@ public sealed partial class InputCharacterTests
             c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ANulInAPageFormIsRefusedInEnglishForAnEnglishReaderAndNothingIsSaved()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin");
+        admin.DefaultRequestHeaders.Add("Cookie", ".AspNetCore.Culture=c%3Den-US%7Cuic%3Den-US");
+        var token = await TestApp.AntiforgeryTokenAsync(admin, "/admin/users");
+
+        var response = await admin.PostAsync("/admin/users", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = "new.analyst",
+            ["DisplayName"] = "Nguyễn\0Văn A",
+            ["Role"] = Roles.Analyst,
+            ["__RequestVerificationToken"] = token,
+        }));
+
+        Assert.Null(await RefusalAsync(response, "DisplayName"));
+        Assert.Contains("contains a NUL character", RefusalText(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        await using var command = app.Db.CreateCommand("select count(*) from app_user where user_name = 'new.analyst'");
+        Assert.Equal(0L, await command.ExecuteScalarAsync());
+    }
+
     [Theory]
     [InlineData("/\\evil.example")]
     [InlineData("//evil.example")]
