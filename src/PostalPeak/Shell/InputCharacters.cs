@@ -6,8 +6,8 @@ using Microsoft.Extensions.Primitives;
 namespace PostalPeak.Shell;
 
 /// <summary>
-/// PostgreSQL cannot store a NUL (U+0000) in text (22021), so a NUL in a query parameter, a form field, an uploaded
-/// file's name or X-File-Name is refused here, once for every endpoint and page, as a 400 naming the parameter;
+/// PostgreSQL cannot store a NUL (U+0000) in text (22021), so a NUL in a query parameter, a form field, a JSON body,
+/// an uploaded file's name or X-File-Name is refused here, once for every endpoint and page, as a 400 naming the parameter;
 /// otherwise it would reach a query and come back as a 500. Kestrel already refuses a NUL in the path, so route
 /// values cannot carry one.
 /// </summary>
@@ -19,11 +19,14 @@ public static class InputCharacters
     /// <summary>After routing (an endpoint's own form limits are in place), before anything reads the form.</summary>
     public static IApplicationBuilder UseInputCharacterCheck(this IApplicationBuilder app) => app.Use(Check);
 
-    private static Task Check(HttpContext context, RequestDelegate next)
+    private static async Task Check(HttpContext context, RequestDelegate next)
     {
         // The error page that reports a refusal runs through here again, with the same query string.
         if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>() is not null)
-            return next(context);
+        {
+            await next(context);
+            return;
+        }
         var request = context.Request;
         foreach (var (name, values) in request.Query)
             Refuse(name, values);
@@ -50,7 +53,43 @@ public static class InputCharacters
                 context.Features.Set<IFormFeature>(new CheckedForm(form, request));
             }
         }
-        return next(context);
+        if (request.HasJsonContentType() && request.ContentLength is null or (> 0 and <= JsonBodyLimit))
+            await CheckJsonAsync(request, context.RequestAborted);
+        await next(context);
+    }
+
+    /// <summary>The API's JSON bodies are small; a larger one is left to the endpoint's own limits.</summary>
+    private const int JsonBodyLimit = 1024 * 1024;
+
+    /// <summary>Every string in a JSON body, named by the property it is the value of (or an element of).</summary>
+    private static async Task CheckJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        request.EnableBuffering();
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while (body.Length <= JsonBodyLimit && (read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            body.Write(buffer, 0, read);
+        request.Body.Position = 0;
+        if (body.Length > JsonBodyLimit)
+            return;
+        var reader = new System.Text.Json.Utf8JsonReader(body.GetBuffer().AsSpan(0, (int)body.Length));
+        var property = "body";
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                    property = reader.GetString()!;
+                if (reader.TokenType is System.Text.Json.JsonTokenType.PropertyName or System.Text.Json.JsonTokenType.String
+                    && reader.ValueIsEscaped && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                    throw Refused(property);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON after all: the endpoint says so in its own words.
+        }
     }
 
     private static void Refuse(string name, StringValues values)
