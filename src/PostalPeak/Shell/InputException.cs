@@ -13,6 +13,8 @@ public sealed class InputException(string code, string message, int status = Sta
     public object[] Args { get; init; } = [];
     /// <summary>For a refusal that passes by itself (429, 503): when to try again, sent as Retry-After.</summary>
     public int? RetryAfterSeconds { get; init; }
+    /// <summary>The query parameter, form field or header at fault, when it is one; the API answer names it.</summary>
+    public string? Parameter { get; init; }
 
     public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound) { Args = [what, key] };
 }

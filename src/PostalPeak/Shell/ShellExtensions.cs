@@ -49,6 +49,7 @@ public static class ShellExtensions
 
     public static WebApplication UseShell(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",
@@ -71,6 +72,7 @@ public static class ShellExtensions
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseRequestLocalization();
         app.UseRouting();
+        app.UseInputCharacterCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         // After authorization: who may not act at all hears 401 or 403, not a token complaint.
@@ -85,18 +87,30 @@ public static class ShellExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         app.MapGet("/site.css", () => Results.Text(SiteCss.Value, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapScripts();
 
         // The language switch in the page header: a form post, so it carries the anti-forgery token like every form.
         app.MapPost("/culture", ([FromForm] string culture, [FromForm] string? returnUrl, HttpContext context) =>
         {
+            // Checked before the cookie is set: a refused switch changes nothing.
+            if (!string.IsNullOrEmpty(returnUrl) && !IsLocalUrl(returnUrl))
+                throw new InputException("invalid_return_url", "'returnUrl' must be a page of this site, a path starting with one '/'.")
+                    { Args = ["returnUrl"], Parameter = "returnUrl" };
             var chosen = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? English : Vietnamese;
             context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            return Results.LocalRedirect(string.IsNullOrEmpty(returnUrl) ? "/" : returnUrl);
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// Url.IsLocalUrl's rule: a path with one leading '/'. "//host" and "/\host" are another site to a browser, and a
+    /// browser drops tabs and line breaks, so "/\t/host" would become "//host".
+    /// </summary>
+    private static bool IsLocalUrl(string url) =>
+        url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\' && !url.Any(char.IsControl)));
 
     private static readonly Lazy<string> SiteCss = new(() =>
     {
@@ -226,6 +240,8 @@ public static class ShellExtensions
                 Title = title,
                 Extensions = { ["code"] = code, ["trace_id"] = context.TraceIdentifier },
             };
+            if (exception is InputException { Parameter: { } parameter })
+                problem.Extensions["parameter"] = parameter;
             context.Response.Clear();
             context.Response.StatusCode = status;
             if (retryAfter is { } after)

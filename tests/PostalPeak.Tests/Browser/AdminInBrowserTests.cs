@@ -5,8 +5,10 @@ namespace PostalPeak.Tests.Browser;
 
 /// <summary>An administrator's round through the admin pages, and a carrier manager reading a rejected file, in Chromium.</summary>
 [Collection(BrowserTests.Name)]
-public sealed class AdminInBrowserTests(Infrastructure.Browser browser)
+public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDisposable
 {
+    public void Dispose() => browser.AssertNoPolicyViolations();
+
     [Fact]
     public async Task AnAdministratorCreatesAManagerAndATokenTightensARuleAndOpensTheCalendar()
     {

@@ -7,8 +7,10 @@ using PostalPeak.Tests.Indicators;
 namespace PostalPeak.Tests.Browser;
 
 [Collection(BrowserTests.Name)]
-public sealed class AlertsInBrowserTests(Infrastructure.Browser browser)
+public sealed class AlertsInBrowserTests(Infrastructure.Browser browser) : IDisposable
 {
+    public void Dispose() => browser.AssertNoPolicyViolations();
+
     [Fact]
     public async Task AnAnalystFollowsAFiringAlertToItsSeriesAcknowledgesItAndSilencesTheCarrier()
     {

@@ -5,8 +5,10 @@ namespace PostalPeak.Tests.Browser;
 
 /// <summary>An analyst's and a carrier manager's way through the sample seasons, in Chromium.</summary>
 [Collection(SampleSeasonsDatabase.Collection)]
-public sealed class DashboardInBrowserTests(SampleSeasonsDatabase sample, Infrastructure.Browser browser)
+public sealed class DashboardInBrowserTests(SampleSeasonsDatabase sample, Infrastructure.Browser browser) : IDisposable
 {
+    public void Dispose() => browser.AssertNoPolicyViolations();
+
     [Fact]
     public async Task AnAnalystOpensTheOverviewDrillsIntoACarrierAndAUnitComparesSeasonsAndExports()
     {

@@ -4,8 +4,10 @@ using PostalPeak.Tests.Indicators;
 namespace PostalPeak.Tests.Browser;
 
 [Collection(BrowserTests.Name)]
-public sealed class LiveOverviewInBrowserTests(Infrastructure.Browser browser)
+public sealed class LiveOverviewInBrowserTests(Infrastructure.Browser browser) : IDisposable
 {
+    public void Dispose() => browser.AssertNoPolicyViolations();
+
     [Fact]
     public async Task AnOpenOverviewShowsANewDaysFiguresWithoutAnyoneReloadingIt()
     {

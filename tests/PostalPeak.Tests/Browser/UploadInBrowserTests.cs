@@ -4,8 +4,10 @@ using PostalPeak.Accounts;
 namespace PostalPeak.Tests.Browser;
 
 [Collection(BrowserTests.Name)]
-public sealed class UploadInBrowserTests(Infrastructure.Browser browser)
+public sealed class UploadInBrowserTests(Infrastructure.Browser browser) : IDisposable
 {
+    public void Dispose() => browser.AssertNoPolicyViolations();
+
     [Fact]
     public async Task ACarrierManagerUploadsAFileWatchesItBecomeAcceptedAndSeesTheFigures()
     {

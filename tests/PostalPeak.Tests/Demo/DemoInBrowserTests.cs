@@ -8,8 +8,10 @@ namespace PostalPeak.Tests.Demo;
 /// the ingestion jobs, prints its accounts and address, and the browser lands on figures and firing alerts.
 /// </summary>
 [Collection(BrowserTests.Name)]
-public sealed partial class DemoInBrowserTests(Infrastructure.Browser browser)
+public sealed partial class DemoInBrowserTests(Infrastructure.Browser browser) : IDisposable
 {
+    public void Dispose() => browser.AssertNoPolicyViolations();
+
     [Fact]
     public async Task TheDemoLoadsTheSampleSeasonsAndOpensOnChartsFiringAlertsAndTheMailbox()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 
 namespace PostalPeak.Tests.Infrastructure;
@@ -13,6 +14,7 @@ public sealed class Browser : IAsyncLifetime
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private readonly ConcurrentQueue<string> _violations = new();
 
     public async Task InitializeAsync()
     {
@@ -39,7 +41,34 @@ public sealed class Browser : IAsyncLifetime
         // Generous: the CI machine runs the whole suite, a throwaway PostgreSQL and the browser on two cores.
         context.SetDefaultTimeout(45_000);
         context.SetDefaultNavigationTimeout(45_000);
+        // Whatever the Content Security Policy blocks (an inline script, a style attribute, a script from elsewhere)
+        // is a broken page: the event says so in every case, Chromium's console in its own words.
+        await context.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => console.error("
+            + "`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || e.documentURI}:${e.lineNumber}`));");
+        context.Console += (_, message) =>
+        {
+            if (message.Type == "error" && (message.Text.StartsWith("CSP violation", StringComparison.Ordinal) || message.Text.Contains("Content Security Policy", StringComparison.Ordinal)))
+                _violations.Enqueue($"{message.Page?.Url}: {message.Text}");
+        };
         return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// Fails the test that ran if a page it opened broke the Content Security Policy; browser test classes call it
+    /// when each test ends (Dispose). Tests of one collection run one after another, so what is reported is theirs.
+    /// </summary>
+    public void AssertNoPolicyViolations()
+    {
+        var violations = TakePolicyViolations();
+        Assert.True(violations.Count == 0, "The browser reported Content Security Policy violations:\n" + string.Join("\n", violations));
+    }
+
+    public List<string> TakePolicyViolations()
+    {
+        var taken = new List<string>();
+        while (_violations.TryDequeue(out var violation))
+            taken.Add(violation);
+        return taken;
     }
 
     public static async Task SignInAsync(IPage page, string userName, string password = TestApp.Password)
