@@ -64,16 +64,23 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         from alert_rule r left join carrier c on c.id = r.carrier_id
         """;
 
-    public async Task<IReadOnlyList<AlertRule>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A carrier's rule, with its reason, is that carrier's business: a reader scoped to a carrier
+    /// (<c>ClaimsPrincipal.CarrierScope</c>) sees the general rules and its own carrier's; null sees every rule.
+    /// </summary>
+    private const string Visible = " where (@visibleTo::text is null or r.carrier_id is null or c.code = @visibleTo)";
+
+    public async Task<IReadOnlyList<AlertRule>> ListAsync(string? visibleTo, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await LoadAsync(connection, null, Select + " order by r.id", null, cancellationToken);
+        return await LoadAsync(connection, null, Select + Visible + " order by r.id", new { visibleTo }, cancellationToken);
     }
 
-    public async Task<AlertRule> GetAsync(int id, CancellationToken cancellationToken = default)
+    /// <summary>A rule the reader may not see is answered exactly as a missing one.</summary>
+    public async Task<AlertRule> GetAsync(int id, string? visibleTo, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return (await LoadAsync(connection, null, Select + " where r.id = @id", new { id }, cancellationToken)).SingleOrDefault()
+        return (await LoadAsync(connection, null, Select + Visible + " and r.id = @id", new { id, visibleTo }, cancellationToken)).SingleOrDefault()
             ?? throw InputException.NotFound("alert rule", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -156,7 +163,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         await AuditLog.WriteAsync(connection, transaction, actor, id is null ? "alert_rule.create" : "alert_rule.update", "alert_rule",
             savedId.ToString(System.Globalization.CultureInfo.InvariantCulture), carrierId, checkedRule with { Id = savedId });
         await transaction.CommitAsync();
-        return await GetAsync(savedId);
+        return await GetAsync(savedId, null);
     }
 
     private static AlertRule Check(AlertRule rule)

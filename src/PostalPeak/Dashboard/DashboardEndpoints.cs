@@ -53,11 +53,9 @@ public static class DashboardEndpoints
             if (metric is not null && !ComparePageModel.Metrics.Contains(metric.ToLowerInvariant()))
                 throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", ComparePageModel.Metrics)}.")
                     { Args = [string.Join(", ", ComparePageModel.Metrics)] };
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var scope = user.CarrierScope(carrier);
             var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
-            var request = new ChartRequest(kind, years, user.IsDepartment() ? carrier : user.CarrierCode(), unit,
+            var request = new ChartRequest(kind, years, scope, unit,
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");

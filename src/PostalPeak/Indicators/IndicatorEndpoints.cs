@@ -30,14 +30,12 @@ public static class IndicatorEndpoints
             string? groupBy, string? by, string? format, ClaimsPrincipal user, IndicatorQuery query, NpgsqlDataSource db, TimeProvider clock,
             CancellationToken cancellationToken) =>
         {
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var scope = user.CarrierScope(carrier);
             // A bare request means the season the pages open on, not every row ever reported (which grows by a
             // season a year); a date range without a season is the way to read across seasons.
             if (season is not { Length: > 0 } && from is null && to is null)
                 season = [await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken)];
-            var filter = new IndicatorFilter(season, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to,
+            var filter = new IndicatorFilter(season, scope, unit, from, to,
                 (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
             var rows = await query.RollUpAsync(filter, cancellationToken);
             return CsvResults.WantsCsv(format)

@@ -41,9 +41,13 @@ public sealed partial class TestApp : IAsyncDisposable
     public IServiceProvider Services => App.Services;
     public NpgsqlDataSource Db => Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<TestApp> StartAsync(bool runJobs = false, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the app on a fresh database, or with <paramref name="sharedDatabase"/> (another TestApp's
+    /// <see cref="ConnectionString"/>) as a second instance on the same one, as several servers behind a proxy run.
+    /// </summary>
+    public static async Task<TestApp> StartAsync(bool runJobs = false, IDictionary<string, string?>? settings = null, string? sharedDatabase = null)
     {
-        var connectionString = await TestDatabase.CreateAsync();
+        var connectionString = sharedDatabase ?? await TestDatabase.CreateAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = "Testing",
