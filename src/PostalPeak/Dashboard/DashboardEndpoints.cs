@@ -64,7 +64,7 @@ public static class DashboardEndpoints
                 return CsvResults.Write(await query.RollUpAsync(filter, cancellationToken), $"{kind}.csv");
 
             // Repeat views are cheap: the image is kept until the figures change (a refresh bumps the version).
-            var version = await IndicatorRefresh.DataVersionAsync(db, cancellationToken);
+            var version = await IndicatorRefresh.DataVersionAsync(db, null, cancellationToken);
             var key = $"chart:{version}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}";
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {

@@ -42,7 +42,8 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // Read first: a refresh that lands while the page is drawn makes the next check reload it, never the reverse.
-        FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, cancellationToken);
+        // The same version GET /api/v1/indicators/version tells this reader, which the page's script compares with.
+        FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, User.CarrierScope(null), cancellationToken);
         var all = await seasons.ListAsync();
         var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];

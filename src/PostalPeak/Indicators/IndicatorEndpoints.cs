@@ -43,9 +43,10 @@ public static class IndicatorEndpoints
                 : Results.Ok(rows);
         });
 
-        // Changes whenever any figure does: an open overview asks it now and then and reloads when it moved.
-        group.MapGet("/version", async (NpgsqlDataSource db, CancellationToken cancellationToken) =>
-            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, cancellationToken) }));
+        // Changes whenever a figure the caller may see does: an open overview asks it now and then and reloads when
+        // it moved. Department staff see every carrier's figures; a carrier manager or token only its own carrier's.
+        group.MapGet("/version", async (ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, user.CarrierScope(null), cancellationToken) }));
 
         // Only people are administrators: Shell checks their browsers' anti-forgery header for every API change.
         group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs) =>
