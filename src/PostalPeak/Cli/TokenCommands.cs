@@ -61,7 +61,11 @@ internal static class TokenCommands
         return new Command("token", "Manage carriers' API tokens.") { create, list, revoke };
     }
 
-    /// <summary>The same store and limits as the web app's, read from the same configuration.</summary>
-    private static ApiTokens Tokens(CommandContext context) => new(context.DataSource, TimeProvider.System,
-        Options.Create(context.Configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions()));
+    /// <summary>The same store and limits as the web app's, read and checked from the same configuration.</summary>
+    private static ApiTokens Tokens(CommandContext context)
+    {
+        var options = context.Configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions();
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(options, new(options), validateAllProperties: true);
+        return new(context.DataSource, TimeProvider.System, Options.Create(options));
+    }
 }
