@@ -12,6 +12,7 @@ public static class AccountsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Sessions>();
         builder.Services.AddSingleton<Users>();
+        builder.Services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApiTokens>();
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(options => options.Filters.Add<CarrierPageAccessFilter>());
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -21,9 +22,10 @@ public sealed record CreatedApiToken(ApiToken Token, string Secret);
 /// Bearer tokens for machines, each bound to one carrier. Secrets are 256 random bits, so a plain SHA-256
 /// is enough to store them (unlike passwords, they cannot be guessed from a dictionary).
 /// </summary>
-public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<AccountsOptions> options)
 {
     public const string SecretPrefix = "pp_";
+    private const string VietnamZone = "Asia/Ho_Chi_Minh";
     /// <summary>last_used_at is written at most this often per token, so busy clients do not write on every call.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -33,15 +35,43 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock)
         from api_token t join carrier c on c.id = t.carrier_id left join app_user u on u.id = t.created_by
         """;
 
+    /// <summary>
+    /// The one set of rules for a new token, whether the API, the tokens page or the command line asks: a name, an
+    /// expiry (if any) still to come, and room under <see cref="AccountsOptions.MaxTokensPerCarrier"/>.
+    /// An expiry without an offset is Vietnam time, as everywhere a person types a time.
+    /// </summary>
     public async Task<CreatedApiToken> CreateAsync(string carrierCode, string name, DateTime? expiresAt, Actor actor)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
             throw new InputException("invalid_token_name", "A token name is 1 to 100 characters, e.g. the system that will use it.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (expiresAt is { } asked)
+        {
+            expiresAt = asked.ToUtcFrom(VietnamZone)
+                ?? throw new InputException("invalid_date", $"{asked:yyyy-MM-dd HH:mm} does not exist in Vietnam time.") { Args = [asked.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)] };
+            if (expiresAt <= now)
+            {
+                // Said as the last day the token would have worked, the way the tokens page asks for it.
+                var lastDay = expiresAt.Value.AddTicks(-1).ToLocalTimeIn(VietnamZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                throw new InputException("expiry_past",
+                    $"The expiry {expiresAt.Value.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC is over already; choose a later time, or none.") { Args = [lastDay] };
+            }
+        }
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code",
+        // The carrier's row lock makes two simultaneous creations count one after the other.
+        var carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code for update",
             new { code = carrierCode.ToUpperInvariant() }, transaction) ?? throw InputException.NotFound("carrier", carrierCode);
+        var active = await connection.QuerySingleAsync<int>("""
+            select count(*)::int from api_token
+            where carrier_id = @carrierId and revoked_at is null and (expires_at is null or expires_at > @now)
+            """, new { carrierId, now }, transaction);
+        var max = options.Value.MaxTokensPerCarrier;
+        if (active >= max)
+            throw new InputException("token_limit",
+                $"Carrier '{carrierCode.ToUpperInvariant()}' has {active} active tokens, the most allowed ({max}); revoke one it no longer uses first.",
+                StatusCodes.Status409Conflict) { Args = [carrierCode.ToUpperInvariant(), max] };
         const string insert = """
             insert into api_token (carrier_id, name, secret_hash, prefix, created_by, expires_at)
             values (@carrierId, @name, @hash, @prefix, @UserId, @expiresAt)

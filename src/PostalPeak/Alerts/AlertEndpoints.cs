@@ -26,9 +26,11 @@ public static class AlertEndpoints
     {
         app.MapNotifications();
         var rules = app.MapGroup("/api/v1/alert-rules").WithTags("Alerts");
-        // Everyone may read the rules they are held to; a rule bound to another carrier is that carrier's business.
-        rules.MapGet("/", (ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) => store.ListForAsync(user, cancellationToken));
-        rules.MapGet("/{id:int}", (int id, ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) => store.GetForAsync(id, user, cancellationToken));
+        // Everyone may read the rules they are held to: the general ones, and a carrier its own.
+        rules.MapGet("/", (ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) =>
+            store.ListAsync(user.CarrierScope(null), cancellationToken));
+        rules.MapGet("/{id:int}", (int id, ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) =>
+            store.GetAsync(id, user.CarrierScope(null), cancellationToken));
         rules.MapPost("/", async (AlertRule body, AlertRules store, IBackgroundJobClient jobs, HttpContext http) =>
         {
             var rule = await store.SaveAsync(null, body, Actor.From(http));
@@ -47,10 +49,7 @@ public static class AlertEndpoints
         alerts.MapGet("/", async (string? state, string? carrier, string? rule, string? unit, DateOnly? from, DateOnly? to, int? limit,
             ClaimsPrincipal user, AlertStore store, CancellationToken cancellationToken) =>
         {
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
-            return Results.Ok(await store.ListAsync(new AlertFilter(state, user.IsDepartment() ? carrier : user.CarrierCode(), rule, unit, from, to, limit ?? 200), cancellationToken));
+            return Results.Ok(await store.ListAsync(new AlertFilter(state, user.CarrierScope(carrier), rule, unit, from, to, limit ?? 200), cancellationToken));
         });
         // Another carrier's alert and a missing one answer alike: 404 not_found.
         alerts.MapGet("/{id:long}", (long id, ClaimsPrincipal user, AlertStore store, CancellationToken cancellationToken) =>

@@ -64,33 +64,23 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         from alert_rule r left join carrier c on c.id = r.carrier_id
         """;
 
-    public async Task<IReadOnlyList<AlertRule>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await LoadAsync(connection, null, Select + " order by r.id", null, cancellationToken);
-    }
-
     /// <summary>
-    /// The rules <paramref name="reader"/> may see: all of them for department staff; for a carrier, the general rules
-    /// and its own. A rule bound to another carrier is not found, like one that does not exist.
+    /// A carrier's rule, with its reason, is that carrier's business: a reader scoped to a carrier
+    /// (<c>ClaimsPrincipal.CarrierScope</c>) sees the general rules and its own carrier's; null sees every rule.
     /// </summary>
-    public async Task<IReadOnlyList<AlertRule>> ListForAsync(System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken = default) =>
-        (await ListAsync(cancellationToken)).Where(rule => Sees(reader, rule)).ToList();
+    private const string Visible = " where (@visibleTo::text is null or r.carrier_id is null or c.code = @visibleTo)";
 
-    /// <inheritdoc cref="ListForAsync"/>
-    public async Task<AlertRule> GetForAsync(int id, System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken = default)
-    {
-        var rule = await GetAsync(id, cancellationToken);
-        return Sees(reader, rule) ? rule : throw InputException.NotFound("alert rule", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static bool Sees(System.Security.Claims.ClaimsPrincipal reader, AlertRule rule) =>
-        rule.CarrierCode is null || PostalPeak.Accounts.ClaimsExtensions.MayActFor(reader, rule.CarrierCode);
-
-    public async Task<AlertRule> GetAsync(int id, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AlertRule>> ListAsync(string? visibleTo, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return (await LoadAsync(connection, null, Select + " where r.id = @id", new { id }, cancellationToken)).SingleOrDefault()
+        return await LoadAsync(connection, null, Select + Visible + " order by r.id", new { visibleTo }, cancellationToken);
+    }
+
+    /// <summary>A rule the reader may not see is answered exactly as a missing one.</summary>
+    public async Task<AlertRule> GetAsync(int id, string? visibleTo, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return (await LoadAsync(connection, null, Select + Visible + " and r.id = @id", new { id, visibleTo }, cancellationToken)).SingleOrDefault()
             ?? throw InputException.NotFound("alert rule", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -173,7 +163,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         await AuditLog.WriteAsync(connection, transaction, actor, id is null ? "alert_rule.create" : "alert_rule.update", "alert_rule",
             savedId.ToString(System.Globalization.CultureInfo.InvariantCulture), carrierId, checkedRule with { Id = savedId });
         await transaction.CommitAsync();
-        return await GetAsync(savedId);
+        return await GetAsync(savedId, null);
     }
 
     private static AlertRule Check(AlertRule rule)

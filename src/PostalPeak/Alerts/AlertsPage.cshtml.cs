@@ -22,11 +22,14 @@ public sealed class AlertsPageModel(AlertStore store, AlertRules rules, IStringL
     public IReadOnlyList<AlertRule> Rules { get; private set; } = [];
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        // As on the other pages that take ?carrier=: another carrier's alerts are refused, not swapped for one's own.
+        if (Carrier is not null && !User.MayActFor(Carrier))
+            return Forbid();
         var state = string.IsNullOrEmpty(State) || State == "all" ? null : State;
-        var carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier) : User.CarrierCode() ?? "\0";
-        Rules = await rules.ListForAsync(User, cancellationToken);
+        var carrier = User.CarrierScope(Carrier);
+        Rules = await rules.ListAsync(User.CarrierScope(null), cancellationToken);
         try
         {
             // The same report-day range as GET /api/v1/alerts?from=&to=: alerts whose days overlap it.
@@ -38,5 +41,6 @@ public sealed class AlertsPageModel(AlertStore store, AlertRules rules, IStringL
             Error = text.Explain(e);
             Response.StatusCode = e.Status;
         }
+        return Page();
     }
 }

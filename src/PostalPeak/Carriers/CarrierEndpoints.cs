@@ -8,7 +8,8 @@ namespace PostalPeak.Carriers;
 public static class CarrierEndpoints
 {
     public sealed record NewCarrier(string Code, string Name, string[]? ContactEmails, string? ContactPhone);
-    public sealed record Contacts(string[] ContactEmails, string? ContactPhone);
+    /// <summary>Contact e-mails left out (null) stay as they are; only department staff may change them.</summary>
+    public sealed record Contacts(string[]? ContactEmails, string? ContactPhone);
 
     public static WebApplicationBuilder AddCarriers(this WebApplicationBuilder builder)
     {
@@ -33,7 +34,7 @@ public static class CarrierEndpoints
         var one = carriers.MapGroup("/{carrierCode}").RequireCarrierAccess();
         one.MapGet("/", (string carrierCode, Carriers store) => store.GetAsync(carrierCode));
         one.MapPut("/contacts", (string carrierCode, Contacts body, Carriers store, HttpContext http) =>
-            store.UpdateContactsAsync(carrierCode, body.ContactEmails, body.ContactPhone, Actor.From(http)))
+            store.UpdateContactsAsync(carrierCode, body.ContactEmails, body.ContactPhone, http.User.IsDepartment(), Actor.From(http)))
             .RequireAuthorization(policy => policy.RequireRole(Roles.Admin, Roles.CarrierManager));
         return app;
     }

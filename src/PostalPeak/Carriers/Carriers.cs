@@ -47,18 +47,32 @@ public sealed partial class Carriers(NpgsqlDataSource db)
         return carrier;
     }
 
-    public async Task<Carrier> UpdateContactsAsync(string code, IReadOnlyList<string> contactEmails, string? contactPhone, Actor actor)
+    /// <summary>
+    /// Alert e-mails and digests go to the contact addresses, so only department staff set them
+    /// (<paramref name="maySetEmails"/>): a carrier manager could otherwise send its carrier's alerts anywhere, even to
+    /// another carrier. A manager may change the phone, and may send the addresses back unchanged.
+    /// <paramref name="contactEmails"/> null keeps them as they are.
+    /// </summary>
+    public async Task<Carrier> UpdateContactsAsync(string code, IReadOnlyList<string>? contactEmails, string? contactPhone, bool maySetEmails, Actor actor)
     {
-        var emails = CheckEmails(contactEmails);
+        var asked = contactEmails is null ? null : CheckEmails(contactEmails);
+        code = code.Trim().ToUpperInvariant();
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var current = (await connection.QuerySingleOrDefaultAsync<Carrier>(
+            "select id, code, name, contact_emails, contact_phone, active, created_at from carrier where code = @code for update", new { code }, transaction)
+            ?? throw InputException.NotFound("carrier", code)).ContactEmails;
+        var emails = asked ?? current;
+        if (!maySetEmails && !emails.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(current))
+            throw new InputException("contacts_department_only",
+                "Only the department's administrators may change a carrier's contact e-mails (alert e-mails go there); the phone you may change.",
+                StatusCodes.Status403Forbidden);
         const string sql = """
             update carrier set contact_emails = @emails, contact_phone = @contactPhone
             where code = @code
             returning id, code, name, contact_emails, contact_phone, active, created_at
             """;
-        await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var carrier = await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code, emails, contactPhone }, transaction)
-            ?? throw InputException.NotFound("carrier", code);
+        var carrier = await connection.QuerySingleAsync<Carrier>(sql, new { code, emails, contactPhone }, transaction);
         await AuditLog.WriteAsync(connection, transaction, actor, "carrier.contacts", "carrier", code, carrier.Id, new { emails, contactPhone });
         await transaction.CommitAsync();
         return carrier;

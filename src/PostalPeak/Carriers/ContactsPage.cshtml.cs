@@ -18,6 +18,8 @@ public sealed class ContactsPageModel(Carriers carriers, IStringLocalizer<Text> 
 
     public Carrier Carrier { get; private set; } = new();
     public bool Saved { get; private set; }
+    /// <summary>Department staff set the addresses; a carrier manager sees them and changes the phone.</summary>
+    public bool MaySetEmails => User.IsDepartment();
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
@@ -34,8 +36,9 @@ public sealed class ContactsPageModel(Carriers carriers, IStringLocalizer<Text> 
             return refused;
         try
         {
-            Carrier = await carriers.UpdateContactsAsync(Carrier.Code, (Emails ?? "").Split(',', ';'),
-                string.IsNullOrWhiteSpace(Phone) ? null : Phone.Trim(), Actor.From(HttpContext));
+            // A carrier manager's form has the addresses read-only, so it posts none and they stay.
+            Carrier = await carriers.UpdateContactsAsync(Carrier.Code, Emails?.Split(',', ';') ?? (MaySetEmails ? [] : null),
+                string.IsNullOrWhiteSpace(Phone) ? null : Phone.Trim(), MaySetEmails, Actor.From(HttpContext));
             Saved = true;
             ModelState.Clear();
             (Emails, Phone) = (string.Join(", ", Carrier.ContactEmails), Carrier.ContactPhone);

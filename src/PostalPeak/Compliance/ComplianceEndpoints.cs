@@ -23,14 +23,13 @@ public static class ComplianceEndpoints
         app.MapGet("/api/v1/compliance", async (int? season, string? carrier, string? unit, DateOnly? from, DateOnly? to, string? format, string? table,
             ClaimsPrincipal user, ComplianceReport report) =>
         {
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.", extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var scope = user.CarrierScope(carrier);
             var csv = CsvResults.WantsCsv(format);
             var tableName = (table ?? "days").ToLowerInvariant();
             if (csv && tableName is not ("days" or "carriers"))
                 throw new InputException("invalid_table", "table is days or carriers.");
             var year = season ?? Calendar.Seasons.ComingYear(DateTime.UtcNow);
-            var days = await report.DaysAsync(year, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to);
+            var days = await report.DaysAsync(year, scope, unit, from, to);
             var name = string.Create(CultureInfo.InvariantCulture, $"compliance-{year}");
             if (csv)
                 return tableName == "carriers"

@@ -29,7 +29,7 @@ public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
         }
         if (!Metrics.Contains(Metric))
             Metric = "closing";
-        Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();
+        Carrier = User.CarrierScope(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
         Rows = await indicators.RollUpAsync(new IndicatorFilter(Season, Carrier, Unit, null, null, "tet_offset", by), cancellationToken);

@@ -53,11 +53,9 @@ public static class DashboardEndpoints
             if (metric is not null && !ComparePageModel.Metrics.Contains(metric.ToLowerInvariant()))
                 throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", ComparePageModel.Metrics)}.")
                     { Args = [string.Join(", ", ComparePageModel.Metrics)] };
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var scope = user.CarrierScope(carrier);
             var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
-            var request = new ChartRequest(kind, years, user.IsDepartment() ? carrier : user.CarrierCode(), unit,
+            var request = new ChartRequest(kind, years, scope, unit,
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");
@@ -66,7 +64,7 @@ public static class DashboardEndpoints
                 return CsvResults.Write(await query.RollUpAsync(filter, cancellationToken), $"{kind}.csv");
 
             // Repeat views are cheap: the image is kept until the figures change (a refresh bumps the version).
-            var version = await IndicatorRefresh.DataVersionAsync(db, cancellationToken);
+            var version = await IndicatorRefresh.DataVersionAsync(db, null, cancellationToken);
             var key = $"chart:{version}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}";
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {

@@ -22,7 +22,7 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
         Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         if (!ComparePageModel.Metrics.Contains(Metric))
             Metric = "days_to_clear";
-        Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();
+        Carrier = User.CarrierScope(Carrier);
         Query = $"season={Season}&metric={Metric}" + (Carrier is null ? "" : $"&carrier={Uri.EscapeDataString(Carrier)}");
         // The rows the chart endpoint draws for this query (by unit, day by day).
         Grid = HeatmapGrid.From(await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, null, null, null, "day", "unit"), cancellationToken), Metric);

@@ -24,7 +24,7 @@ public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlData
         if (Carrier is not null && !User.MayActFor(Carrier))
             return Forbid();
         Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
-        Carrier = User.IsDepartment() ? (string.IsNullOrWhiteSpace(Carrier) ? null : Carrier.ToUpperInvariant()) : User.CarrierCode();
+        Carrier = User.CarrierScope(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
         Days = await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, Unit, null, null, "day", by), cancellationToken);

@@ -30,14 +30,12 @@ public static class IndicatorEndpoints
             string? groupBy, string? by, string? format, ClaimsPrincipal user, IndicatorQuery query, NpgsqlDataSource db, TimeProvider clock,
             CancellationToken cancellationToken) =>
         {
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            var scope = user.CarrierScope(carrier);
             // A bare request means the season the pages open on, not every row ever reported (which grows by a
             // season a year); a date range without a season is the way to read across seasons.
             if (season is not { Length: > 0 } && from is null && to is null)
                 season = [await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken)];
-            var filter = new IndicatorFilter(season, user.IsDepartment() ? carrier : user.CarrierCode(), unit, from, to,
+            var filter = new IndicatorFilter(season, scope, unit, from, to,
                 (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
             var rows = await query.RollUpAsync(filter, cancellationToken);
             return CsvResults.WantsCsv(format)
@@ -45,9 +43,10 @@ public static class IndicatorEndpoints
                 : Results.Ok(rows);
         });
 
-        // Changes whenever any figure does: an open overview asks it now and then and reloads when it moved.
-        group.MapGet("/version", async (NpgsqlDataSource db, CancellationToken cancellationToken) =>
-            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, cancellationToken) }));
+        // Changes whenever a figure the caller may see does: an open overview asks it now and then and reloads when
+        // it moved. Department staff see every carrier's figures; a carrier manager or token only its own carrier's.
+        group.MapGet("/version", async (ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, user.CarrierScope(null), cancellationToken) }));
 
         // Only people are administrators: Shell checks their browsers' anti-forgery header for every API change.
         group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs) =>

@@ -139,12 +139,19 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
         return results;
     }
 
-    /// <summary>Changes after every committed refresh; caches of figures key on it.</summary>
-    public static async Task<long> DataVersionAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes after every committed refresh; caches of figures key on it. With a carrier, after every committed
+    /// refresh of that carrier only: what a caller scoped to one carrier is told, so that it cannot watch others report.
+    /// </summary>
+    public static async Task<long> DataVersionAsync(NpgsqlDataSource db, string? carrierCode, CancellationToken cancellationToken)
     {
+        const string all = "select case when is_called then last_value else 0 end from indicator_data_version";
+        const string one = """
+            select coalesce((select v.version from carrier_data_version v join carrier c on c.id = v.carrier_id where c.code = @carrierCode), 0)
+            """;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<long>(new CommandDefinition(
-            "select case when is_called then last_value else 0 end from indicator_data_version", cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<long>(new CommandDefinition(carrierCode is null ? all : one, new { carrierCode },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Recomputes one carrier's series (all of them when <paramref name="units"/> is null) from a day on.</summary>
@@ -159,8 +166,12 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
         await connection.ExecuteAsync(new CommandDefinition(DeleteSql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var rows = await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        // After commit: a cache keyed by the new version can only ever hold the new figures.
-        await connection.ExecuteAsync(new CommandDefinition("select nextval('indicator_data_version')", cancellationToken: cancellationToken));
+        // After commit: a cache keyed by the new version can only ever hold the new figures. The carrier's own
+        // version never goes back when two of its refreshes finish out of order.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into carrier_data_version as v (carrier_id, version) values (@carrierId, nextval('indicator_data_version'))
+            on conflict (carrier_id) do update set version = greatest(v.version, excluded.version)
+            """, new { carrierId }, cancellationToken: cancellationToken));
         return new Result(carrierId, units?.Length ?? 0, from, rows, clock.Elapsed);
     }
 

@@ -10,7 +10,7 @@ public sealed class IngestionOptions
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 
-    /// <summary>Uploads per minute one token or one person may make before getting 429.</summary>
+    /// <summary>Uploads per minute one carrier may make, all its tokens and people together, before getting 429.</summary>
     [Range(1, 10_000)]
     public int UploadsPerMinute { get; set; } = 30;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,8 +13,6 @@ namespace PostalPeak.Ingestion;
 
 public static class UploadEndpoints
 {
-    public const string RateLimitPolicy = "uploads";
-
     public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message);
     public sealed record UploadDetail(Upload Upload, IReadOnlyList<UploadIssue> Issues, int IssuesShown);
 
@@ -27,48 +24,22 @@ public static class UploadEndpoints
         builder.Services.AddTransient<DropFolderJob>();
         builder.Services.AddTransient<ResumeUploadsJob>();
         builder.Services.AddSingleton<UploadJobs>();
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value.UploadsPerMinute;
-                // One budget per token or person: a runaway script cannot starve the other carriers.
-                var key = context.User.TokenId() is { } token ? $"token:{token}" : $"user:{context.User.Identity?.Name}";
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many uploads in a minute; wait a little and send again.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "rate_limited" }).ExecuteAsync(context.HttpContext);
-            };
-        });
+        builder.Services.AddSingleton<UploadRateLimit>();
         return builder;
     }
 
     public static WebApplication MapIngestion(this WebApplication app)
     {
-        app.UseRateLimiter();
         var uploads = app.MapGroup("/api/v1/uploads").WithTags("Uploads");
 
         uploads.MapPost("/", ReceiveAsync)
-            .RequireRateLimiting(RateLimitPolicy)
             // Tokens carry no anti-forgery token; cookie callers are checked inside (see ReceiveAsync).
             .DisableAntiforgery();
 
         uploads.MapGet("/", async (string? carrier, int? limit, ClaimsPrincipal user, UploadStore store) =>
         {
-            var only = user.IsDepartment() ? carrier : user.CarrierCode();
-            if (carrier is not null && !user.MayActFor(carrier))
-                return Results.Problem(statusCode: 403, title: $"Your account may not see carrier '{carrier}'.", extensions: Code("carrier_forbidden"));
-            return Results.Ok(await store.ListAsync(only?.ToUpperInvariant(), Math.Clamp(limit ?? 50, 1, 500)));
+            var only = user.CarrierScope(carrier);
+            return Results.Ok(await store.ListAsync(only, Math.Clamp(limit ?? 50, 1, 500)));
         });
 
         uploads.MapGet("/{id:long}", async Task<IResult> (long id, ClaimsPrincipal user, UploadStore store) =>
@@ -123,15 +94,24 @@ public static class UploadEndpoints
     /// Stores the file (multipart field "file", or the raw body with its name in X-File-Name) and queues it.
     /// 202 with the upload's address; the result follows at GET /api/v1/uploads/{id}.
     /// </summary>
-    private static async Task<IResult> ReceiveAsync(HttpContext http, string? carrier, UploadStore store, UploadJobs jobs)
+    private static async Task<IResult> ReceiveAsync(HttpContext http, string? carrier, UploadStore store, UploadRateLimit rateLimit,
+        IOptions<IngestionOptions> options, UploadJobs jobs)
     {
         // A person's browser also sends the anti-forgery header; Shell checks it for every API change made with a cookie.
         var user = http.User;
-        var carrierCode = user.IsDepartment() ? carrier : user.CarrierCode() ?? carrier;
-        if (string.IsNullOrWhiteSpace(carrierCode))
+        // A token or carrier manager naming another carrier is refused, not quietly filed under its own.
+        var carrierCode = user.CarrierScope(carrier);
+        if (carrierCode is null)
             return Results.Problem(statusCode: 400, title: "Say which carrier the file is for: ?carrier=CODE.", extensions: Code("carrier_required"));
-        if (!user.MayActFor(carrierCode))
-            return Results.Problem(statusCode: 403, title: $"Your account may not upload for carrier '{carrierCode}'.", extensions: Code("carrier_forbidden"));
+        // Counted before the body is read: a flood costs one small statement per request, not a stored file.
+        if (await rateLimit.TakeAsync(carrierCode, http.RequestAborted) is { } retryAfter)
+        {
+            var seconds = (int)retryAfter.TotalSeconds;
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                title: $"Carrier '{carrierCode}' has sent {options.Value.UploadsPerMinute} uploads within a minute, the most allowed for all its tokens and people together; send again in {seconds} s.",
+                extensions: new Dictionary<string, object?> { ["code"] = "rate_limited", ["retry_after"] = seconds });
+        }
 
         var sizeLimit = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeLimit is { IsReadOnly: false })

@@ -5,6 +5,10 @@
     const drop = document.getElementById('drop');
     const body = document.querySelector('#results tbody');
     const label = s => form.dataset['status' + s[0].toUpperCase() + s.slice(1)] || s;
+    // The carrier's upload budget is said in the reader's language, with the wait the server gave.
+    const explain = (response, answer) => answer.code === 'rate_limited'
+        ? form.dataset.rateLimited.replace('{seconds}', response.headers.get('Retry-After') || '60')
+        : answer.title || response.status;
     const cell = (row, text, cls) => { const td = row.insertCell(); td.textContent = text; if (cls) td.className = cls; return td; };
 
     async function send(file) {
@@ -16,7 +20,7 @@
         const url = '/api/v1/uploads' + (carrier ? '?carrier=' + encodeURIComponent(carrier.value) : '');
         const response = await fetch(url, { method: 'POST', body: data, headers: { 'X-CSRF-TOKEN': form.dataset.token } });
         const answer = await response.json();
-        if (!response.ok) { status.textContent = answer.title || response.status; status.className = 'error'; return; }
+        if (!response.ok) { status.textContent = explain(response, answer); status.className = 'error'; return; }
         link.innerHTML = `<a href="/uploads/${answer.id}">${form.dataset.detail}</a>`;
         // Followed for an hour at most: a job that keeps failing is for the administrator, not for this tab.
         for (let polls = 0; polls < 3600; polls++) {

@@ -170,6 +170,70 @@ public sealed partial class AccessTests
         Assert.True(IsRefused(await analyst.GetAsync("/admin/users")));
     }
 
+    [Fact]
+    public async Task EveryEndpointAndPageThatTakesACarrierRefusesAnotherOneRatherThanSwappingInTheCallersOwn()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("OWN");
+        await app.AddCarrierAsync("OTHER");
+        await app.AddUserAsync("manager", Roles.CarrierManager, "OWN");
+        using var token = app.Client(await app.CreateTokenAsync("OWN"));
+        using var manager = await app.SignedInClientAsync("manager", antiforgeryHeader: true);
+
+        // Every endpoint with a carrier= parameter, as the application maps them, so new ones are covered too.
+        var takingCarrier = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.GetParameters().Any(p => p.Name == "carrier") == true)
+            .ToList();
+        Assert.True(takingCarrier.Count >= 6, string.Join(", ", takingCarrier.Select(e => e.RoutePattern.RawText)));
+
+        foreach (var endpoint in takingCarrier)
+        {
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                foreach (var (who, client) in new[] { ("token", token), ("manager", manager) })
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(method), QueryUrl(endpoint.RoutePattern) + "?carrier=OTHER");
+                    if (method == "POST")
+                        request.Content = new StringContent("report_date,unit_code,received,delivered\n2023-01-10,380,1,1\n", System.Text.Encoding.UTF8, "text/csv");
+                    var response = await client.SendAsync(request);
+                    Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{who}: {method} {request.RequestUri} answered {(int)response.StatusCode}, not 403.");
+                    if (request.RequestUri!.ToString().StartsWith("/api/", StringComparison.Ordinal))
+                        Assert.Equal("carrier_forbidden", (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+                }
+            }
+        }
+
+        // The pages that take ?carrier=: a new one must be added here.
+        var pagesTakingCarrier = typeof(Program).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(Microsoft.AspNetCore.Mvc.RazorPages.PageModel)) && t.GetProperty("Carrier") is { } carrier
+                && carrier.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.BindPropertyAttribute), false) is [Microsoft.AspNetCore.Mvc.BindPropertyAttribute { SupportsGet: true }])
+            .Select(t => t.Name).Order().ToList();
+        var pages = new Dictionary<string, string>
+        {
+            ["AlertsPageModel"] = "/alerts", ["ComparePageModel"] = "/compare", ["HeatmapPageModel"] = "/heatmap",
+            ["SeriesPageModel"] = "/series",
+        };
+        Assert.Equal(pages.Keys.Order(), pagesTakingCarrier);
+        foreach (var page in pages.Values)
+        {
+            Assert.True(IsRefused(await manager.GetAsync(page + "?carrier=OTHER")), $"{page}?carrier=OTHER was not refused.");
+            Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync(page + "?carrier=own")).StatusCode);
+        }
+    }
+
+    /// <summary>A URL for an endpoint's route with values its handler accepts (a chart needs a real kind and format).</summary>
+    private static string QueryUrl(RoutePattern pattern) =>
+        TrailingSlash().Replace("/" + string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternSeparatorPart separator => separator.Content,
+            RoutePatternParameterPart { Name: "kind" } => "backlog",
+            RoutePatternParameterPart { Name: "format" } => "csv",
+            RoutePatternParameterPart => "1",
+            _ => "",
+        })))), "");
+
     /// <summary>The API answers 403; a page sends the person to the access-denied page.</summary>
     private static bool IsRefused(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Forbidden

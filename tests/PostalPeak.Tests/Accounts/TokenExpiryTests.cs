@@ -50,4 +50,38 @@ public sealed class TokenExpiryTests
         Assert.Contains("&#x27;31/12/2099&#x27; không phải là ngày", await dayFirst.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.CountAuditAsync("token.create"));
     }
+
+    [Fact]
+    public async Task TheApiRefusesAnExpiryInThePastAsThePageDoes()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("OWN");
+        await app.AddUserAsync("manager", Roles.CarrierManager, "OWN");
+        using var manager = await app.SignedInClientAsync("manager", antiforgeryHeader: true);
+
+        var past = await manager.PostAsJsonAsync("/api/v1/carriers/OWN/tokens", new { name = "old", expires_at = "2020-01-01T00:00:00Z" });
+        // Without an offset an expiry is Vietnam time, as the page reads its days.
+        var wallClock = await manager.PostAsJsonAsync("/api/v1/carriers/OWN/tokens", new { name = "vn", expires_at = "2099-03-01T00:00:00" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        Assert.Equal("expiry_past", (await past.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Created, wallClock.StatusCode);
+        await using var connection = await app.Db.OpenConnectionAsync();
+        var expiries = (await connection.QueryAsync<(string Name, DateTime? ExpiresAt)>("select name, expires_at from api_token order by id")).ToList();
+        Assert.Equal([("vn", new DateTime(2099, 2, 28, 17, 0, 0, DateTimeKind.Utc))], expiries);
+    }
+
+    [Fact]
+    public async Task TheCommandLineRefusesAnExpiryInThePast()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("OWN");
+        var env = new Dictionary<string, string> { ["ConnectionStrings__PostalPeak"] = app.ConnectionString };
+
+        var past = await PostalPeak.Tests.Cli.CommandLineTests.RunAsync(env, "token", "create", "--carrier", "OWN", "--name", "old", "--expires", "2020-01-31");
+
+        Assert.Equal(PostalPeak.Cli.ExitCodes.InvalidInput, past.ExitCode);
+        Assert.Contains("(expiry_past)", past.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await app.CountAuditAsync("token.create"));
+    }
 }

@@ -141,7 +141,7 @@ public sealed class AlertNotificationTests
         await using var connection = await app.Db.OpenConnectionAsync();
         await connection.ExecuteAsync("update notification set created_at = now() - interval '7 hours'");
         var rules = app.Services.GetRequiredService<AlertRules>();
-        var rule = (await rules.ListAsync()).Single(r => r.Code == "lost_today");
+        var rule = (await rules.ListAsync(null)).Single(r => r.Code == "lost_today");
         // Today falls in the 2027 season's peak, and the rule is muted in the peak.
         await connection.ExecuteAsync("""
             update season_phase p set from_offset = (current_date - s.tet_date) - 1, to_offset = (current_date - s.tet_date) + 1

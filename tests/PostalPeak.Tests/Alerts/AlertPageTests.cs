@@ -94,7 +94,7 @@ public sealed class AlertPageTests
         Assert.Equal(HttpStatusCode.BadRequest, vietnamese.StatusCode);
         Assert.Contains("Ngưỡng phải là một số.", await vietnamese.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("The threshold must be a number.", await english.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(await app.Services.GetRequiredService<AlertRules>().ListAsync(), r => r.Code == "new_rule");
+        Assert.DoesNotContain(await app.Services.GetRequiredService<AlertRules>().ListAsync(null), r => r.Code == "new_rule");
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class AlertPageTests
         var (app, _) = await AppWithFiringAlertAsync();
         await using var __ = app;
         using var admin = await app.SignedInClientAsync("admin");
-        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync()).Single(r => r.Code == "throughput_low");
+        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync(null)).Single(r => r.Code == "throughput_low");
 
         var form = await admin.GetStringAsync($"/alerts/rules?edit={rule.Id}");
         var saved = await PostFormAsync(admin, "/alerts/rules", "", new()
@@ -166,7 +166,7 @@ public sealed class AlertPageTests
 
         Assert.Contains("holiday=muted; run_up=0.6", form, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        var after = await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id);
+        var after = await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id, null);
         Assert.Equal((0.75, 2, 1, "critical"), (after.Threshold, after.ForDays, after.KeepFiringForDays, after.Severity));
         Assert.Equal(["email"], after.Channels);
         Assert.Equal([new PhaseOverride("holiday", true, null), new PhaseOverride("run_up", false, 0.55)], after.Phases);

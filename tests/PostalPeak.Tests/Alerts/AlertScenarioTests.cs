@@ -207,7 +207,7 @@ public sealed class AlertScenarioTests
         await using var app = await AppWithOnlyRuleAsync(Rule("lost", ">", 5));
         await DayAsync(app, "2024-01-20", 1000, 900, lost: 9);
         var rules = app.Services.GetRequiredService<AlertRules>();
-        var rule = (await rules.ListAsync()).Single(r => r.Code == "test_rule");
+        var rule = (await rules.ListAsync(null)).Single(r => r.Code == "test_rule");
 
         await rules.SaveAsync(rule.Id, rule with { Enabled = false }, Actor.CommandLine());
         await EvaluateAsync(app);

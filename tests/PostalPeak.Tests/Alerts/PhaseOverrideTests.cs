@@ -22,7 +22,7 @@ public sealed class PhaseOverrideTests
     {
         await using var app = await AppAsync();
         using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
-        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync()).Single(r => r.Code == "throughput_low");
+        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync(null)).Single(r => r.Code == "throughput_low");
 
         var created = await admin.PostAsJsonAsync("/api/v1/alert-rules", new
         {
@@ -40,8 +40,8 @@ public sealed class PhaseOverrideTests
         Assert.Equal("No season has a phase 'tet_holliday'. The phases there are: holiday, peak, recovery, run_up.", problem.GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, updated.StatusCode);
         Assert.Equal("unknown_phase", (await updated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-        Assert.DoesNotContain(await app.Services.GetRequiredService<AlertRules>().ListAsync(), r => r.Code == "lost_any");
-        Assert.Equal(rule.Phases, (await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id)).Phases);
+        Assert.DoesNotContain(await app.Services.GetRequiredService<AlertRules>().ListAsync(null), r => r.Code == "lost_any");
+        Assert.Equal(rule.Phases, (await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id, null)).Phases);
         Assert.Equal(0, await app.CountAuditAsync("alert_rule.create") + await app.CountAuditAsync("alert_rule.update"));
     }
 
@@ -50,7 +50,7 @@ public sealed class PhaseOverrideTests
     {
         await using var app = await AppAsync();
         using var admin = await app.SignedInClientAsync("admin");
-        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync()).Single(r => r.Code == "throughput_low");
+        var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync(null)).Single(r => r.Code == "throughput_low");
 
         Task<HttpResponseMessage> SaveAsync(string culture) => PageForms.PostAsync(admin, $"/alerts/rules?culture={culture}", new Dictionary<string, string>
         {
@@ -69,6 +69,6 @@ public sealed class PhaseOverrideTests
         Assert.Equal(HttpStatusCode.BadRequest, english.StatusCode);
         Assert.Contains("No season has a phase &#x27;tet_holliday&#x27;. The phases there are: holiday, peak, recovery, run_up.",
             await english.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(rule.Phases, (await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id)).Phases);
+        Assert.Equal(rule.Phases, (await app.Services.GetRequiredService<AlertRules>().GetAsync(rule.Id, null)).Phases);
     }
 }

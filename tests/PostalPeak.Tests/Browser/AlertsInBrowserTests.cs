@@ -26,7 +26,7 @@ public sealed class AlertsInBrowserTests(Infrastructure.Browser browser) : IDisp
         await Infrastructure.Browser.SignInAsync(page, "analyst");
         await page.GotoAsync("/alerts?state=firing&from=2024-01-01&to=2024-01-31");
         var rows = await page.Locator("[data-test=alerts] tbody tr").AllInnerTextsAsync();
-        var lostParcels = await app.Services.GetRequiredService<AlertRules>().ListAsync();
+        var lostParcels = await app.Services.GetRequiredService<AlertRules>().ListAsync(null);
         var lostName = lostParcels.Single(r => r.Code == "lost_parcels").NameVi;
         await page.Locator("[data-test=alerts] tbody tr a", new() { HasText = lostName }).ClickAsync();
         await page.WaitForURLAsync("**/alerts/*");

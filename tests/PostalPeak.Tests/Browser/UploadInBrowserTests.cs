@@ -54,4 +54,36 @@ public sealed class UploadInBrowserTests(Infrastructure.Browser browser) : IDisp
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task AnUploadOverTheCarriersLimitIsExplainedInVietnameseWithTheWait()
+    {
+        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Ingestion:UploadsPerMinute"] = "1" });
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("manager", Roles.CarrierManager, "ALPHA");
+        // The carrier's system has used the minute's budget already: the person's upload is one too many.
+        using var machine = app.Client(await app.CreateTokenAsync("ALPHA"));
+        using var body = new StringContent("report_date,unit_code,received,delivered\n2026-02-09,14758,1,1\n", System.Text.Encoding.UTF8, "text/csv");
+        Assert.Equal(HttpStatusCode.Accepted, (await machine.PostAsync("/api/v1/uploads", body)).StatusCode);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        var file = Path.Combine(Path.GetTempPath(), $"bao-cao-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "report_date,unit_code,received,delivered\n2026-02-10,14758,1,1\n");
+
+        try
+        {
+            await Infrastructure.Browser.SignInAsync(page, "manager");
+            await page.GotoAsync("/uploads");
+            await page.SetInputFilesAsync("#files", file);
+            await page.ClickAsync("#upload-form button[type=submit]");
+            var status = page.Locator("#results tbody tr td.error");
+            await status.WaitForAsync(new() { Timeout = 30_000 });
+            var text = await status.InnerTextAsync();
+
+            Assert.Matches(@"^Doanh nghiệp đã gửi 1 tệp trong một phút, .* hãy đợi \d+ giây rồi gửi lại\.$", text.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -35,20 +35,32 @@ public sealed class UploadApiTests
     }
 
     [Fact]
-    public async Task ATokenCannotUploadForAnotherCarrier()
+    public async Task ATokenOrManagerNamingAnotherCarrierIsRefusedAndNothingIsStored()
     {
         await using var app = await TestApp.StartAsync();
         await app.AddCarrierAsync("ALPHA");
         await app.AddCarrierAsync("BETA");
+        await app.AddUserAsync("alpha.manager", Roles.CarrierManager, "ALPHA");
         using var client = app.Client(await app.CreateTokenAsync("ALPHA"));
+        using var manager = await app.SignedInClientAsync("alpha.manager", antiforgeryHeader: true);
 
         var response = await client.PostAsync("/api/v1/uploads?carrier=BETA", Csv("report_date,unit_code,received,delivered\n2023-01-10,380,1,1\n"));
+        var byManager = await manager.PostAsync("/api/v1/uploads?carrier=beta", Csv("report_date,unit_code,received,delivered\n2023-01-11,380,1,1\n"));
+        var own = await client.PostAsync("/api/v1/uploads?carrier=alpha", Csv("report_date,unit_code,received,delivered\n2023-01-12,380,1,1\n"));
         var beta = await client.GetAsync("/api/v1/uploads?carrier=BETA");
 
-        // The token's own carrier is used, never the one asked for: the file lands with ALPHA or not at all.
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, string.Join(" | ", app.Logs.Lines));
-        Assert.Equal("ALPHA", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("carrier_code").GetString());
+        // A file meant for BETA must not quietly land with ALPHA: the sender hears it went nowhere.
+        foreach (var refused in new[] { response, byManager })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("carrier_forbidden", problem.GetProperty("code").GetString());
+            Assert.Contains("BETA", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.Accepted, own.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, beta.StatusCode);
+        await using var connection = await app.Db.OpenConnectionAsync();
+        Assert.Equal(["ALPHA"], await Dapper.SqlMapper.QueryAsync<string>(connection, "select c.code from upload u join carrier c on c.id = u.carrier_id"));
     }
 
     [Fact]
