@@ -47,6 +47,6 @@ public sealed partial class IndicatorVersionTests
         Assert.NotEqual(staffPage, await VersionAsync(analyst));
     }
 
-    [GeneratedRegex("const version = '(\\d+)'")]
+    [GeneratedRegex("data-version=\"(\\d+)\"")]
     private static partial Regex DashboardVersion();
 }
