@@ -59,7 +59,7 @@ public static class IssueMessages
             "Dòng {line} dài hơn {max} byte nên không đọc được: thường do một dấu ngoặc kép không được đóng, làm phần còn lại của tệp dồn vào một ô. Hãy kiểm tra dấu ngoặc kép quanh dòng {line}, hoặc lưu lại tệp từ Excel dưới dạng CSV.",
             "Line {line} is longer than {max} bytes and cannot be read: usually a quote that is never closed runs the rest of the file into one cell. Check the quotes around line {line}, or save the file again from Excel as CSV."),
         [IssueCodes.ProcessingFailed] = (
-            "PostalPeak gặp lỗi phía máy chủ khi đọc tệp này; chưa có số liệu nào của tệp được ghi. Không cần sửa tệp: quản trị viên của Sở đã thấy lỗi và có thể xử lý lại. Nếu báo cáo gấp, hãy gửi lại tệp sau ít phút.",
+            "PostalPeak gặp lỗi phía máy chủ khi đọc tệp này; chưa có số liệu nào của tệp được ghi. Không cần sửa tệp: quản trị viên của Sở thấy được lỗi này và có thể xử lý lại. Nếu báo cáo gấp, hãy gửi lại tệp sau ít phút.",
             "PostalPeak had a fault on the server while reading this file; none of its figures were written. The file need not change: the department's administrators can see the failure and process it again. If the report is urgent, send the file again in a few minutes."),
         [IssueCodes.UnknownColumn] = (
             "Cột \"{header}\" không được nhận dạng và đã bỏ qua.",
