@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Indicators;
+
+/// <summary>How a metric is counted, which decides how its values read.</summary>
+public enum MetricUnit
+{
+    Parcels,
+    Complaints,
+    Ratio,
+    Days,
+    Per10k,
+}
+
+/// <summary>Which way is good news, for colours and for the side of a heatmap scale that is bad.</summary>
+public enum MetricDirection
+{
+    Neutral,
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// <summary>
+/// One indicator or rule metric: its code (the API field, CSV column and rule metric, design section 4) and
+/// what a person reads about it. The names, one-sentence definitions and axis labels live in Text.resx under
+/// <c>Metric.{code}</c>, <c>Metric.{code}.Definition</c> and <c>Metric.{code}.Axis</c>.
+/// </summary>
+public sealed record Metric(string Code, MetricUnit Unit, MetricDirection Direction, bool IsStock = false)
+{
+    public string Name(IStringLocalizer<Text> t) => t[$"Metric.{Code}"];
+
+    public string Definition(IStringLocalizer<Text> t) => t[$"Metric.{Code}.Definition"];
+
+    public string Axis(IStringLocalizer<Text> t) => t[$"Metric.{Code}.Axis"];
+
+    /// <summary>A value as it reads on a page in the current culture; a dash when unknown.</summary>
+    public string Format(double? value) => Format(value, CultureInfo.CurrentCulture);
+
+    public string Format(double? value, CultureInfo culture) => value switch
+    {
+        null => "–",
+        { } v when Unit == MetricUnit.Ratio => v.ToString("P0", culture),
+        { } v when Math.Abs(v - Math.Round(v)) < 1e-9 => v.ToString("N0", culture),
+        { } v => v.ToString("N1", culture),
+    };
+
+    public override string ToString() => Code;
+}
+
+/// <summary>Every metric PostalPeak names, in one place: pages, charts, alerts, e-mails and exports read them here.</summary>
+public static class MetricCatalogue
+{
+    public static readonly Metric Received = new("received", MetricUnit.Parcels, MetricDirection.Neutral);
+    public static readonly Metric Delivered = new("delivered", MetricUnit.Parcels, MetricDirection.HigherIsBetter);
+    public static readonly Metric Returned = new("returned", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
+    public static readonly Metric Lost = new("lost", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
+    public static readonly Metric Damaged = new("damaged", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
+    public static readonly Metric Backlog = new("backlog", MetricUnit.Parcels, MetricDirection.LowerIsBetter, IsStock: true);
+    public static readonly Metric ComplaintsReceived = new("complaints_received", MetricUnit.Complaints, MetricDirection.LowerIsBetter);
+    public static readonly Metric ComplaintsResolved = new("complaints_resolved", MetricUnit.Complaints, MetricDirection.HigherIsBetter);
+    public static readonly Metric Opening = new("opening", MetricUnit.Parcels, MetricDirection.LowerIsBetter, IsStock: true);
+    public static readonly Metric Closing = new("closing", MetricUnit.Parcels, MetricDirection.LowerIsBetter, IsStock: true);
+    public static readonly Metric FlowBacklog = new("flow_backlog", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
+    public static readonly Metric Unaccounted = new("unaccounted", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
+    public static readonly Metric BacklogGrowth = new("backlog_growth", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
+    public static readonly Metric OpenComplaints = new("open_complaints", MetricUnit.Complaints, MetricDirection.LowerIsBetter, IsStock: true);
+    public static readonly Metric ThroughputRatio = new("throughput_ratio", MetricUnit.Ratio, MetricDirection.HigherIsBetter);
+    public static readonly Metric ClearanceRate = new("clearance_rate", MetricUnit.Ratio, MetricDirection.HigherIsBetter);
+    public static readonly Metric DaysToClear = new("days_to_clear", MetricUnit.Days, MetricDirection.LowerIsBetter);
+    public static readonly Metric LossPer10k = new("loss_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter);
+    public static readonly Metric DamagePer10k = new("damage_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter);
+    public static readonly Metric ComplaintsPer10k = new("complaints_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter);
+
+    /// <summary>A rule metric only: the days a carrier or unit went without a report.</summary>
+    public static readonly Metric MissingReport = new("missing_report", MetricUnit.Days, MetricDirection.LowerIsBetter);
+
+    /// <summary>The indicator fields of the API and CSV exports, in their documented order.</summary>
+    public static readonly IReadOnlyList<Metric> Indicators =
+    [
+        Received, Delivered, Returned, Lost, Damaged, Backlog, ComplaintsReceived, ComplaintsResolved, Opening, Closing, FlowBacklog,
+        Unaccounted, ThroughputRatio, ClearanceRate, DaysToClear, LossPer10k, DamagePer10k, ComplaintsPer10k, OpenComplaints, BacklogGrowth,
+    ];
+
+    /// <summary>What an alert rule can watch: daily_indicator columns, and the missing-report count.</summary>
+    public static readonly IReadOnlyList<Metric> RuleMetrics =
+    [
+        DaysToClear, ThroughputRatio, ClearanceRate, BacklogGrowth, Closing, Unaccounted,
+        LossPer10k, DamagePer10k, Lost, Damaged, Returned, ComplaintsPer10k, OpenComplaints, MissingReport,
+    ];
+
+    /// <summary>What the season comparison and the heatmap can draw.</summary>
+    public static readonly IReadOnlyList<Metric> Charted = [Closing, DaysToClear, ThroughputRatio, Received, LossPer10k, ComplaintsPer10k];
+
+    public static readonly IReadOnlyList<Metric> All = [.. Indicators, MissingReport];
+
+    private static readonly Dictionary<string, Metric> ByCode = All.ToDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The metric of a code, whatever its case; null for a code PostalPeak does not know.</summary>
+    public static Metric? Find(string? code) => code is null ? null : ByCode.GetValueOrDefault(code.Trim());
+
+    /// <summary>The metric of a code known to be valid (stored rules, constants in code).</summary>
+    public static Metric Get(string code) => Find(code) ?? throw new ArgumentOutOfRangeException(nameof(code), code, "Not a metric.");
+}
