@@ -14,7 +14,7 @@ namespace PostalPeak.Dashboard;
 
 public static class DashboardEndpoints
 {
-    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddMemoryCache(options => options.SizeLimit = 64L * 1024 * 1024);
         return builder;

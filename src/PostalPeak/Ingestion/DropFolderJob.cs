@@ -15,8 +15,8 @@ namespace PostalPeak.Ingestion;
 /// known carrier, or whose processed/ or rejected/ is not a real folder, is reported (log and a note), never
 /// silently ignored. One run at a time per inbox, across every instance.
 /// </summary>
-public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlDataSource db, UploadStore store, UploadProcessor processor,
-    Indicators.IndicatorRefresh indicators, Alerts.AlertEvaluator alerts, Carriers.Carriers carriers, TimeProvider clock, ILogger<DropFolderJob> logger)
+public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlDataSource db, UploadStore store, UploadPipeline pipeline,
+    Carriers.Carriers carriers, TimeProvider clock, ILogger<DropFolderJob> logger)
 {
     public const string Id = "ingestion.drop-folder";
     public const string UnknownCarrierNote = "UNKNOWN-CARRIER.txt";
@@ -179,12 +179,8 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
             return new Outcome(name, carrierCode, null, "rejected");
         }
 
-        var status = await processor.ProcessAsync(upload.Id, cancellationToken);
-        if (status == "accepted")
-        {
-            await indicators.RefreshAfterUploadAsync(upload.Id, cancellationToken);
-            await alerts.EvaluateAfterUploadAsync(upload.Id, cancellationToken);
-        }
+        // Inline, not queued: the file is moved to processed/ or rejected/ by its result.
+        var status = await pipeline.RunAsync(upload.Id, cancellationToken);
         var moved = MoveOut(claimed, status is "rejected" or "failed" ? rejected : processed, name);
         if (status is "rejected" or "failed")
         {

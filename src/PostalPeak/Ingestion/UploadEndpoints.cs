@@ -16,14 +16,14 @@ public static class UploadEndpoints
     public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message);
     public sealed record UploadDetail(Upload Upload, IReadOnlyList<UploadIssue> Issues, int IssuesShown);
 
-    public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UploadStore>();
         builder.Services.AddTransient<UploadProcessor>();
         builder.Services.AddTransient<DropFolderJob>();
         builder.Services.AddTransient<ResumeUploadsJob>();
-        builder.Services.AddSingleton<UploadJobs>();
+        builder.Services.AddTransient<UploadPipeline>();
         builder.Services.AddSingleton<UploadRateLimit>();
         return builder;
     }
@@ -71,7 +71,7 @@ public static class UploadEndpoints
         });
 
         // A failed upload is the server's fault, not the file's: an administrator sends it through again once the cause is fixed.
-        uploads.MapPost("/{id:long}/retry", async Task<IResult> (long id, HttpContext http, UploadStore store, UploadJobs jobs) =>
+        uploads.MapPost("/{id:long}/retry", async Task<IResult> (long id, HttpContext http, UploadStore store, UploadPipeline jobs) =>
         {
             if (await store.FindAsync(id) is null)
                 return NotFound(id);
@@ -95,7 +95,7 @@ public static class UploadEndpoints
     /// 202 with the upload's address; the result follows at GET /api/v1/uploads/{id}.
     /// </summary>
     private static async Task<IResult> ReceiveAsync(HttpContext http, string? carrier, UploadStore store, UploadRateLimit rateLimit,
-        IOptions<IngestionOptions> options, UploadJobs jobs)
+        IOptions<IngestionOptions> options, UploadPipeline jobs)
     {
         // A person's browser also sends the anti-forgery header; Shell checks it for every API change made with a cookie.
         var user = http.User;
