@@ -57,7 +57,7 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
             where s.cancelled_at is null and s.ends_at > now()
             """, transaction: transaction, cancellationToken: cancellationToken))).AsList();
         var units = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
-            select distinct on (code) code, name from admin_unit where code = any(@codes) order by code, valid_from desc
+            select code, unit_name(code) as name from unnest(@codes) as code
             """, new { codes = pending.Select(p => p.UnitCode).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(u => u.Code, u => u.Name);
         // An end is news only to those who heard of the start: an episode that fired long ago (a back-fill) and ends

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
+using PostalPeak.Storage;
 
 namespace PostalPeak.Ingestion;
 
@@ -48,7 +49,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         // A session lock, held on this connection for the whole run: a second run (a slow one overlapping the next
         // period, or another instance) finds it taken and leaves the inbox to the first.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        if (!await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(20261204, hashtext(@inboxPath))", new { inboxPath }))
+        if (!await connection.ExecuteScalarAsync<bool>(AdvisoryLocks.TryLockInbox, new { inboxPath }))
         {
             logger.LogInformation("Drop folder {Inbox}: another run is collecting it; this one ends", inboxPath);
             return [];
@@ -60,7 +61,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         }
         finally
         {
-            await connection.ExecuteAsync("select pg_advisory_unlock(20261204, hashtext(@inboxPath))", new { inboxPath });
+            await connection.ExecuteAsync(AdvisoryLocks.UnlockInbox, new { inboxPath });
         }
     }
 
