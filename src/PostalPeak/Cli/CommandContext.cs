@@ -59,6 +59,11 @@ internal sealed class CommandContext : IAsyncDisposable
 
     public static async Task<CommandContext> OpenAsync(TextWriter output, CancellationToken cancellationToken)
     {
+        // The checks serve's start runs (ValidateOnStart), on the same registrations, before anything else: a bad
+        // setting stops the command at once, before a database is started, migrated or written.
+        using (var check = Build(CreateBuilder(), DatabaseServer.NotPrepared))
+            check.Services.GetRequiredService<IStartupValidator>().Validate();
+
         var builder = CreateBuilder();
         var loggers = LoggerFactory.Create(logging => logging
             .AddConfiguration(builder.Configuration.GetSection("Logging"))
@@ -69,10 +74,7 @@ internal sealed class CommandContext : IAsyncDisposable
         try
         {
             database = await DatabaseServer.PrepareAsync(builder.Configuration, loggers, cancellationToken);
-            Program.AddFeatures(builder, database);
-            host = builder.Build();
-            // The checks `serve` runs at its start (ValidateOnStart): a bad setting stops the command before it does anything.
-            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            host = Build(builder, database);
             return new CommandContext(host, loggers, database, output);
         }
         catch
@@ -83,6 +85,12 @@ internal sealed class CommandContext : IAsyncDisposable
             loggers.Dispose();
             throw;
         }
+    }
+
+    private static IHost Build(HostApplicationBuilder builder, DatabaseServer database)
+    {
+        Program.AddFeatures(builder, database);
+        return builder.Build();
     }
 
     public Task WriteJsonAsync(object value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, Json));

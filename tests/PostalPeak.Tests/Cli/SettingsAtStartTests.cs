@@ -40,6 +40,20 @@ public sealed class SettingsAtStartTests
         }
     }
 
+    [Fact]
+    public async Task ABadSettingIsReportedBeforeTheDatabaseIsReached()
+    {
+        var result = await CommandLineTests.RunAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__PostalPeak"] = "Host=127.0.0.1;Port=1;Database=x;Username=u;Password=p;Timeout=2",
+            ["Notifications__Smtp__Port"] = "0",
+        }, "carrier", "list");
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("Port", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:1", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Notifications__Smtp__Port", "70000", "Port")]
     [InlineData("Ingestion__DropFolder__SettleSeconds", "-1", "SettleSeconds")]
