@@ -22,18 +22,7 @@ public partial class Program
     /// <summary>The web application: one Add and one Map per feature. `serve` runs it; tests build it the same way.</summary>
     public static WebApplication BuildWebApp(WebApplicationBuilder builder, DatabaseServer database)
     {
-        builder.AddStorage(database);
-        builder.AddShell();
-        builder.AddAccounts();
-        builder.AddCarriers();
-        builder.AddIngestion();
-        builder.AddCalendar();
-        builder.AddCompliance();
-        builder.AddIndicators();
-        builder.AddAlerts();
-        builder.AddDashboard();
-        builder.AddJobs();
-
+        AddFeatures(builder, database);
         var app = builder.Build();
         app.UseShell();
         app.MapShell();
@@ -48,5 +37,21 @@ public partial class Program
         app.MapDashboard();
         app.MapJobs();
         return app;
+    }
+
+    /// <summary>Every feature's services and settings: `serve` and every command that works on the database register these same ones.</summary>
+    public static void AddFeatures(IHostApplicationBuilder builder, DatabaseServer database)
+    {
+        builder.AddStorage(database);
+        builder.AddShell();
+        builder.AddAccounts();
+        builder.AddCarriers();
+        builder.AddIngestion();
+        builder.AddCalendar();
+        builder.AddCompliance();
+        builder.AddIndicators();
+        builder.AddAlerts();
+        builder.AddDashboard();
+        builder.AddJobs();
     }
 }

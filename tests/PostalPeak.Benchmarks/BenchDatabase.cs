@@ -1,5 +1,8 @@
-using Dapper;
+extern alias app;
+
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PostalPeak.Storage;
@@ -12,6 +15,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public required EmbeddedPostgres Cluster { get; init; }
     public required NpgsqlDataSource Db { get; init; }
     public required string Work { get; init; }
+    public required IHost Host { get; init; }
+
+    /// <summary>A service as `serve` registers it (the same composition root).</summary>
+    public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
     public static async Task<BenchDatabase> StartAsync()
     {
@@ -26,16 +33,17 @@ internal sealed class BenchDatabase : IAsyncDisposable
         {
             ["ConnectionStrings:PostalPeak"] = cluster.ConnectionString,
         }).Build();
-        await using (await DatabaseServer.PrepareAsync(configuration, NullLoggerFactory.Instance))
-        {
-        }
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-        return new BenchDatabase { Cluster = cluster, Db = NpgsqlDataSource.Create(cluster.ConnectionString), Work = work };
+        // With a connection string the server is the cluster's: disposing it leaves the cluster running.
+        await using var database = await DatabaseServer.PrepareAsync(configuration, NullLoggerFactory.Instance);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        app::Program.AddFeatures(builder, database);
+        var host = builder.Build();
+        return new BenchDatabase { Cluster = cluster, Db = host.Services.GetRequiredService<NpgsqlDataSource>(), Work = work, Host = host };
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Db.DisposeAsync();
+        Host.Dispose();
         await Cluster.DisposeAsync();
         Directory.Delete(Work, recursive: true);
     }

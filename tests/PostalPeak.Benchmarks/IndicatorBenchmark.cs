@@ -2,12 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using PostalPeak.Audit;
 using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
-using PostalPeak.Jobs;
 
 namespace PostalPeak.Benchmarks;
 
@@ -59,7 +56,7 @@ internal static class IndicatorBenchmark
         var rows = await ScalarAsync(db, "select count(*) from daily_report");
         Console.WriteLine($"{rows:N0} report rows ({communes.Length:N0} communes × {carriers} carriers × {SeasonDays} days) loaded in {clock.Elapsed.TotalSeconds:N1} s");
 
-        var refresh = new IndicatorRefresh(db, NullLogger<IndicatorRefresh>.Instance);
+        var refresh = bench.Get<IndicatorRefresh>();
         clock.Restart();
         var full = await refresh.RecomputeAllAsync(CancellationToken.None);
         var fullTime = clock.Elapsed;
@@ -70,10 +67,7 @@ internal static class IndicatorBenchmark
         Console.WriteLine($"Full recompute again (replacing existing rows): {clock.Elapsed.TotalSeconds:N1} s");
 
         // Alert evaluation of every carrier over the whole season (the default rules), then again (nothing changes).
-        var alertsOptions = Options.Create(new Alerts.AlertsOptions());
-        var jobsOptions = Options.Create(new JobsOptions());
-        var evaluator = new Alerts.AlertEvaluator(db, new Alerts.AlertNotifier(alertsOptions, jobsOptions, Options.Create(new Alerts.NotificationOptions()), TimeProvider.System),
-            TimeProvider.System, Options.Create(new Compliance.ComplianceOptions()), jobsOptions, alertsOptions, NullLogger<Alerts.AlertEvaluator>.Instance);
+        var evaluator = bench.Get<Alerts.AlertEvaluator>();
         foreach (var pass in new[] { "first", "repeat" })
         {
             clock.Restart();
@@ -84,9 +78,8 @@ internal static class IndicatorBenchmark
 
         // One province's daily file from one carrier, through the real ingestion path.
         var province = communes.Where(c => c.Province == "38").Select(c => c.Code).ToArray();
-        var ingestion = Options.Create(new IngestionOptions());
-        var store = new UploadStore(db, ingestion);
-        var processor = new UploadProcessor(db, TimeProvider.System, Options.Create(new JobsOptions()), ingestion, NullLogger<UploadProcessor>.Instance);
+        var store = bench.Get<UploadStore>();
+        var processor = bench.Get<UploadProcessor>();
         foreach (var (label, day) in new[] { ("new day after the season", SeasonStart.AddDays(SeasonDays)), ("correction of the season's first day", SeasonStart) })
         {
             var csv = new StringBuilder("report_date,unit_code,received,delivered,returned,lost,backlog\n");

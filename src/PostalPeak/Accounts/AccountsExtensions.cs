@@ -7,7 +7,7 @@ public static class AccountsExtensions
 {
     private const string SmartScheme = "CookieOrBearer";
 
-    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Sessions>();

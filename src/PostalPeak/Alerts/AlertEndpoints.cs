@@ -10,7 +10,7 @@ public static class AlertEndpoints
     public sealed record AcknowledgeBody(string? Note);
     public sealed record SilenceBody(string? RuleCode, string? CarrierCode, string? UnitCode, DateTime EndsAt, string Reason);
 
-    public static WebApplicationBuilder AddAlerts(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AlertRules>();

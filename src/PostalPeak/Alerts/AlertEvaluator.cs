@@ -5,6 +5,7 @@ using Npgsql;
 using PostalPeak.Compliance;
 using PostalPeak.Jobs;
 using PostalPeak.Shell;
+using PostalPeak.Storage;
 
 namespace PostalPeak.Alerts;
 
@@ -63,7 +64,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The carrier's upload lock: never evaluate half-written reports or indicators, and one evaluation at a time.
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(20261128, @carrierId)", new { carrierId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(AdvisoryLocks.LockCarrier, new { carrierId }, transaction, cancellationToken: cancellationToken));
         var carrier = await connection.QuerySingleAsync<CarrierRow>(new CommandDefinition("""
             select c.id, c.code, c.name, (select min(report_date) from daily_report r where r.carrier_id = c.id) as first_report,
                    (select max(report_date) from daily_report r where r.carrier_id = c.id) as last_report
@@ -141,10 +142,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
     /// <summary>Every day of every season with its phase code (null outside any phase).</summary>
     private static async Task<Dictionary<DateOnly, string?>> PhasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<(DateOnly Day, string? Phase)>(new CommandDefinition("""
-            select d::date, p.code
-            from season s
-            cross join generate_series(s.tet_date + s.from_offset, s.tet_date + s.to_offset, interval '1 day') d
-            left join season_phase p on p.season_year = s.year and d::date - s.tet_date between p.from_offset and p.to_offset
+            select report_date, phase from season_day
             """, transaction: transaction, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Day, r => r.Phase);
 

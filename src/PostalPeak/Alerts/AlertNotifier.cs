@@ -12,7 +12,7 @@ namespace PostalPeak.Alerts;
 /// in the evaluation's transaction, so a message exists exactly when the change it reports was committed.
 /// </summary>
 public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<JobsOptions> jobs, IOptions<NotificationOptions> notifications,
-    TimeProvider clock, IBackgroundJobClient? jobClient = null)
+    TimeProvider clock, IBackgroundJobClient jobClient)
 {
     /// <summary>
     /// A change of one alert that may be worth a message. <paramref name="Deferred"/>: a firing held back by a
@@ -34,12 +34,13 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
     }
 
     /// <summary>
-    /// Queues delivery after commit. A command-line run has no job client: its messages wait for the serving
-    /// process's outbox sweep, a minute at most.
+    /// Queues delivery after commit, in the job storage every process shares. A command has no job server of its
+    /// own: its messages wait, pending in the outbox, until a serving process's server runs their jobs (or its sweep
+    /// queues them again).
     /// </summary>
     public void Dispatch(IReadOnlyList<long> ids)
     {
-        if (jobClient is not null && ids.Count > 0)
+        if (ids.Count > 0)
             Outbox.Dispatch(jobClient, ids);
     }
 
@@ -56,7 +57,7 @@ public sealed class AlertNotifier(IOptions<AlertsOptions> options, IOptions<Jobs
             where s.cancelled_at is null and s.ends_at > now()
             """, transaction: transaction, cancellationToken: cancellationToken))).AsList();
         var units = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
-            select distinct on (code) code, name from admin_unit where code = any(@codes) order by code, valid_from desc
+            select code, unit_name(code) as name from unnest(@codes) as code
             """, new { codes = pending.Select(p => p.UnitCode).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(u => u.Code, u => u.Name);
         // An end is news only to those who heard of the start: an episode that fired long ago (a back-fill) and ends

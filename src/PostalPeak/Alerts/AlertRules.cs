@@ -9,7 +9,7 @@ namespace PostalPeak.Alerts;
 /// <summary>A rule's behaviour in one phase of every season: muted, or another threshold.</summary>
 public sealed record PhaseOverride(string Phase, bool Muted, double? Threshold);
 
-/// <summary>An alert rule as data (design section 6). Init properties: Dapper cannot bind text[] to constructor parameters.</summary>
+/// <summary>An alert rule as data (design section 6). Init properties, as <see cref="Carriers.Carrier"/>: how Dapper reads a text[] column.</summary>
 public sealed record AlertRule
 {
     public int Id { get; init; }

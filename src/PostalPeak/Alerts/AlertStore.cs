@@ -63,7 +63,7 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
     private const string Select = """
         select a.id, r.code as rule_code, r.name_vi as rule_name_vi, r.name_en as rule_name_en, r.severity, r.metric, r.comparison,
                c.code as carrier_code, a.unit_code,
-               (select u.name from admin_unit u where u.code = a.unit_code order by u.valid_from desc limit 1) as unit_name,
+               unit_name(a.unit_code) as unit_name,
                a.state, a.started_on, a.firing_on, a.last_held_on, a.resolved_on, a.value, a.threshold,
                a.opened_at, a.raised_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.acknowledge_note
         from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id

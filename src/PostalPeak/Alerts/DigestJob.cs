@@ -9,7 +9,14 @@ using PostalPeak.Shell;
 
 namespace PostalPeak.Alerts;
 
-public sealed record DigestCarrier(int Id, string Code, string Name, string[] ContactEmails);
+/// <remarks>Init properties, as <see cref="Carriers.Carrier"/>: how Dapper reads a text[] column.</remarks>
+public sealed record DigestCarrier
+{
+    public int Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string[] ContactEmails { get; init; } = [];
+}
 
 public sealed record DigestAlert(long Id, string CarrierCode, string RuleCode, string RuleNameVi, string RuleNameEn, string Severity, string Metric, string Comparison,
     string UnitCode, string? UnitName, DateOnly StartedOn, DateOnly? FiringOn, DateOnly? ResolvedOn, double? Value, double? Threshold);
@@ -156,13 +163,9 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
 
     private static async Task<List<DigestCarrier>> CarriersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Plain Npgsql: Dapper does not map a text[] column to a record's string[] parameter.
-        await using var command = new NpgsqlCommand("select id, code, name, coalesce(contact_emails, '{}') from carrier where active order by code", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var carriers = new List<DigestCarrier>();
-        while (await reader.ReadAsync(cancellationToken))
-            carriers.Add(new DigestCarrier(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3)));
-        return carriers;
+        return (await connection.QueryAsync<DigestCarrier>(new CommandDefinition(
+            "select id, code, name, coalesce(contact_emails, '{}') as contact_emails from carrier where active order by code",
+            cancellationToken: cancellationToken))).AsList();
     }
 
     private static List<string> Addresses(IEnumerable<string> addresses) =>
@@ -192,8 +195,7 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
             join carrier c on c.id = a.carrier_id
             left join admin_unit u on u.code = a.unit_code and u.valid_from <= a.started_on and (u.valid_to is null or u.valid_to >= a.started_on)
             where a.firing_on is not null and a.firing_on <= @reportDay and (a.resolved_on is null or a.resolved_on >= @reportDay)
-              -- Withdrawn (resolved with no report day of its own): the corrected data never had it.
-              and not (a.state = 'resolved' and a.resolved_on is null)
+              and not alert_withdrawn(a)
             order by case r.severity when 'critical' then 0 when 'warning' then 1 else 2 end, a.firing_on, a.id
             """, new { reportDay }, cancellationToken: cancellationToken))).AsList();
 

@@ -22,9 +22,6 @@ public sealed class EmailSender(IOptions<NotificationOptions> options, Npgsql.Np
     /// <summary>A relay that does not answer within this is treated as down; the outbox retries later.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public Task SendAsync(long notificationId, string recipient, string subject, string body, CancellationToken cancellationToken)
-        => SendAsync(notificationId, recipient, subject, body, null, cancellationToken);
-
     /// <summary>A plain-text message; with an attachment, multipart/mixed with the text first.</summary>
     public async Task SendAsync(long notificationId, string recipient, string subject, string body, EmailAttachment? attachment,
         CancellationToken cancellationToken)

@@ -12,6 +12,8 @@ public sealed class NotificationOptions
     /// <summary>The delay between retries never grows beyond this, so a receiver that comes back is served within the hour.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
+    /// <summary>Its own attributes (the port's range) are checked at start too, whether or not e-mail is on.</summary>
+    [ValidateObjectMembers]
     public SmtpSettings Smtp { get; set; } = new();
 
     /// <summary>The department's own addresses: every e-mail notification goes to them as well as to the carrier's contacts.</summary>
@@ -147,8 +149,6 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
         {
             if (!IsAddress(options.Smtp.From))
                 problems.Add("Notifications:Smtp:From must be an e-mail address when Notifications:Smtp:Host is set.");
-            if (options.Smtp.Port is < 1 or > 65535)
-                problems.Add("Notifications:Smtp:Port must be between 1 and 65535.");
             if (!string.IsNullOrEmpty(options.Smtp.UserName) && options.Smtp.Password is null)
                 problems.Add("Notifications:Smtp:Password is required when Notifications:Smtp:UserName is set.");
             if (!string.IsNullOrWhiteSpace(options.Smtp.CertificateSha256) && options.Smtp.PinnedCertificate is null)

@@ -34,10 +34,9 @@ public static class Outbox
 
         if (options.EmailEnabled && notice.Channels.Contains("email", StringComparer.Ordinal))
         {
-            // Plain Npgsql: Dapper does not map a lone text[] column to string[].
-            await using var contactsCommand = new NpgsqlCommand("select coalesce(contact_emails, '{}') from carrier where code = $1", connection, transaction);
-            contactsCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = notice.CarrierCode });
-            var contacts = await contactsCommand.ExecuteScalarAsync(ct) as string[] ?? [];
+            var contacts = (await connection.QuerySingleOrDefaultAsync<Carriers.Carrier>(new CommandDefinition(
+                "select coalesce(contact_emails, '{}') as contact_emails from carrier where code = @CarrierCode",
+                new { notice.CarrierCode }, transaction, cancellationToken: ct)))?.ContactEmails ?? [];
             var body = AlertMessages.EmailBody(notice, options.PublicBaseUrl);
             foreach (var recipient in contacts.Concat(options.DepartmentEmails)
                          .Select(address => address.Trim())

@@ -22,7 +22,7 @@ public static class CalendarEndpoints
         }).ToList();
     }
 
-    public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCalendar(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Seasons>();
         return builder;

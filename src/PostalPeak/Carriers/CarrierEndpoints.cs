@@ -11,7 +11,7 @@ public static class CarrierEndpoints
     /// <summary>Contact e-mails left out (null) stay as they are; only department staff may change them.</summary>
     public sealed record Contacts(string[]? ContactEmails, string? ContactPhone);
 
-    public static WebApplicationBuilder AddCarriers(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCarriers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Carriers>();
         return builder;

@@ -8,7 +8,8 @@ using PostalPeak.Shell;
 namespace PostalPeak.Carriers;
 
 /// <remarks>Init properties rather than a positional record: Npgsql reports text[] as System.Array, which Dapper
-/// cannot match to a constructor parameter but can assign to a property.</remarks>
+/// cannot match to a constructor parameter but can assign to a property. This is how every text[] column is read
+/// (<see cref="Alerts.AlertRule"/>, <see cref="Alerts.DigestCarrier"/>).</remarks>
 public sealed record Carrier
 {
     public int Id { get; init; }

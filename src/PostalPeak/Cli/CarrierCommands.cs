@@ -16,7 +16,7 @@ internal static class CarrierCommands
         add.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var carrier = await new Carriers.Carriers(context.DataSource).AddAsync(
+            var carrier = await context.Get<Carriers.Carriers>().AddAsync(
                 parse.GetValue(code)!, parse.GetValue(name)!, parse.GetValue(email) ?? [], parse.GetValue(phone), Actor.CommandLine());
             if (parse.GetValue(json))
                 await context.WriteJsonAsync(carrier);
@@ -30,7 +30,7 @@ internal static class CarrierCommands
         list.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var all = await new Carriers.Carriers(context.DataSource).ListAsync();
+            var all = await context.Get<Carriers.Carriers>().ListAsync();
             if (parse.GetValue(listJson))
                 await context.WriteJsonAsync(all);
             else

@@ -1,10 +1,16 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Storage;
 
 namespace PostalPeak.Cli;
 
-/// <summary>What a command that works on the database gets: the same configuration and database as `serve`.</summary>
+/// <summary>
+/// What a command that works on the database gets: the same configuration, database and services as `serve`
+/// (<see cref="Program.AddFeatures"/>), in a host without a web server. A command is one piece of work, not a
+/// service: the host is built for its services and its start-up checks, and none of its hosted services (the job
+/// server, the key ring's loader) is started.
+/// </summary>
 internal sealed class CommandContext : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -15,55 +21,87 @@ internal sealed class CommandContext : IAsyncDisposable
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private CommandContext(IConfiguration configuration, ILoggerFactory loggers, DatabaseServer database, TextWriter output)
+    private readonly IHost _host;
+    private readonly ILoggerFactory _loggers;
+
+    private CommandContext(IHost host, ILoggerFactory loggers, DatabaseServer database, TextWriter output)
     {
-        Configuration = configuration;
-        Loggers = loggers;
+        _host = host;
+        _loggers = loggers;
         Database = database;
         Output = output;
-        DataSource = NpgsqlDataSource.Create(database.ConnectionString);
     }
 
-    public IConfiguration Configuration { get; }
-    public ILoggerFactory Loggers { get; }
     public DatabaseServer Database { get; }
-    public NpgsqlDataSource DataSource { get; }
     public TextWriter Output { get; }
+    public NpgsqlDataSource DataSource => Get<NpgsqlDataSource>();
 
-    public static IConfiguration LoadConfiguration() =>
-        new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production"}.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+    /// <summary>A service as `serve` registers it.</summary>
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    /// <summary>The sources `serve` reads: appsettings.json, appsettings.{environment}.json, then environment variables.</summary>
+    public static HostApplicationBuilder CreateBuilder()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Production,
+        });
+        // Standard output is the command's result (--json is read by scripts): logs go to standard error, warnings and up.
+        builder.Logging.ClearProviders()
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning);
+        return builder;
+    }
+
+    public static IConfiguration LoadConfiguration() => CreateBuilder().Configuration;
 
     public static async Task<CommandContext> OpenAsync(TextWriter output, CancellationToken cancellationToken)
     {
-        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-        var configuration = LoadConfiguration();
+        // The checks serve's start runs (ValidateOnStart), on the same registrations, before anything else: a bad
+        // setting stops the command at once, before a database is started, migrated or written.
+        using (var check = Build(CreateBuilder(), DatabaseServer.NotPrepared))
+            check.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        var builder = CreateBuilder();
         var loggers = LoggerFactory.Create(logging => logging
-            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddConfiguration(builder.Configuration.GetSection("Logging"))
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning));
+        DatabaseServer? database = null;
+        IHost? host = null;
         try
         {
-            var database = await DatabaseServer.PrepareAsync(configuration, loggers, cancellationToken);
-            return new CommandContext(configuration, loggers, database, output);
+            database = await DatabaseServer.PrepareAsync(builder.Configuration, loggers, cancellationToken);
+            host = Build(builder, database);
+            return new CommandContext(host, loggers, database, output);
         }
         catch
         {
+            host?.Dispose();
+            if (database is not null)
+                await database.DisposeAsync();
             loggers.Dispose();
             throw;
         }
+    }
+
+    private static IHost Build(HostApplicationBuilder builder, DatabaseServer database)
+    {
+        Program.AddFeatures(builder, database);
+        return builder.Build();
     }
 
     public Task WriteJsonAsync(object value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, Json));
 
     public async ValueTask DisposeAsync()
     {
-        await DataSource.DisposeAsync();
+        if (_host is IAsyncDisposable asyncHost)
+            await asyncHost.DisposeAsync();
+        else
+            _host.Dispose();
         await Database.DisposeAsync();
-        Loggers.Dispose();
+        _loggers.Dispose();
     }
 }

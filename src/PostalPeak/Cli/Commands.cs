@@ -48,6 +48,12 @@ public static class Commands
             await error.WriteLineAsync($"{e.Message} ({e.Code})");
             return ExitCodes.InvalidInput;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            // Checked at start by every command as by serve: the message names the setting, no stack trace.
+            await error.WriteLineAsync($"PostalPeak cannot start with these settings: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException)
         {
             return ExitCodes.Failure;

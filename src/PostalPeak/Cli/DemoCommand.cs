@@ -52,6 +52,8 @@ internal static class DemoCommand
             await output.WriteLineAsync("Starting the demo database…");
             await using var database = await DatabaseServer.PrepareAsync(builder.Configuration, loggers, cancellationToken);
             await using var app = Program.BuildWebApp(builder, database);
+            // The checks app.StartAsync would run, before minutes of loading rather than after.
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 
             var loader = ActivatorUtilities.CreateInstance<DemoLoader>(app.Services);
             var sampleCarriers = await loader.EnsureCarriersAsync(folder);

@@ -1,11 +1,6 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using PostalPeak.Alerts;
 using PostalPeak.Audit;
-using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
-using PostalPeak.Jobs;
 using PostalPeak.Shell;
 
 namespace PostalPeak.Cli;
@@ -24,12 +19,8 @@ internal static class IngestCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var ingestion = Options.Create(context.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
-            var jobs = Options.Create(context.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
-            var store = new UploadStore(context.DataSource, ingestion);
-            var processor = new UploadProcessor(context.DataSource, TimeProvider.System, jobs, ingestion, NullLogger<UploadProcessor>.Instance);
-            var indicators = new IndicatorRefresh(context.DataSource, NullLogger<IndicatorRefresh>.Instance);
-            var alerts = AlertEvaluatorFor(context);
+            var store = context.Get<UploadStore>();
+            var pipeline = context.Get<UploadPipeline>();
             var lang = parse.GetValue(language)!;
             var results = new List<object>();
             var anyRejected = false;
@@ -52,12 +43,8 @@ internal static class IngestCommand
                         await context.Output.WriteLineAsync($"{file.Name}: rejected, not stored: {e.Message} ({e.Code})");
                     continue;
                 }
-                // The command waits for the result, so it processes here rather than through the job queue.
-                if (await processor.ProcessAsync(upload.Id, cancellationToken) == "accepted")
-                {
-                    await indicators.RefreshAfterUploadAsync(upload.Id, cancellationToken);
-                    await alerts.EvaluateAfterUploadAsync(upload.Id, cancellationToken);
-                }
+                // The command waits for the result, so it runs the pipeline here rather than through the job queue.
+                await pipeline.RunAsync(upload.Id, cancellationToken);
                 upload = (await store.FindAsync(upload.Id))!;
                 var issues = await store.IssuesAsync(upload.Id);
                 anyRejected |= upload.Status is "rejected" or "failed";
@@ -84,19 +71,5 @@ internal static class IngestCommand
             return anyRejected ? ExitCodes.Rejected : ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Alerts are evaluated here too; their messages wait in the outbox, where the serving process's sweep
-    /// job picks them up (a command has no job server of its own).
-    /// </summary>
-    internal static AlertEvaluator AlertEvaluatorFor(CommandContext context)
-    {
-        var jobs = Options.Create(context.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
-        var alerts = Options.Create(context.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
-        var compliance = Options.Create(context.Configuration.GetSection(Compliance.ComplianceOptions.Section).Get<Compliance.ComplianceOptions>() ?? new Compliance.ComplianceOptions());
-        var notifications = Options.Create(context.Configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions());
-        return new AlertEvaluator(context.DataSource, new AlertNotifier(alerts, jobs, notifications, TimeProvider.System), TimeProvider.System, compliance, jobs, alerts,
-            context.Loggers.CreateLogger<AlertEvaluator>());
     }
 }

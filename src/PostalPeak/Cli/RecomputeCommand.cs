@@ -1,6 +1,6 @@
 using System.CommandLine;
 using PostalPeak.Audit;
-using PostalPeak.Indicators;
+using PostalPeak.Ingestion;
 
 namespace PostalPeak.Cli;
 
@@ -14,9 +14,7 @@ internal static class RecomputeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var refresh = new IndicatorRefresh(context.DataSource, context.Loggers.CreateLogger<IndicatorRefresh>());
-            var results = await refresh.RecomputeAllAsync(cancellationToken);
-            await IngestCommand.AlertEvaluatorFor(context).EvaluateAllAsync(cancellationToken);
+            var results = await context.Get<UploadPipeline>().RecomputeAllAsync(cancellationToken);
             await using (var connection = await context.DataSource.OpenConnectionAsync(cancellationToken))
                 await AuditLog.WriteAsync(connection, null, Actor.CommandLine(), "indicators.recompute", "indicators", null,
                     details: new { carriers = results.Count, rows = results.Sum(r => r.Rows) });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
 
@@ -19,7 +18,7 @@ internal static class TokenCommands
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
             // The same reading as the tokens page: the token works through that whole day in Vietnam.
             var expiresAt = Accounts.TokensPageModel.ExpiresAt(parse.GetValue(expires));
-            var created = await Tokens(context).CreateAsync(
+            var created = await context.Get<ApiTokens>().CreateAsync(
                 parse.GetValue(carrier)!, parse.GetValue(name)!, expiresAt, Actor.CommandLine());
             if (parse.GetValue(json))
                 await context.WriteJsonAsync(created);
@@ -37,7 +36,7 @@ internal static class TokenCommands
         list.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var all = await Tokens(context).ListAsync(parse.GetValue(listCarrier)!);
+            var all = await context.Get<ApiTokens>().ListAsync(parse.GetValue(listCarrier)!);
             if (parse.GetValue(listJson))
                 await context.WriteJsonAsync(all);
             else
@@ -52,20 +51,12 @@ internal static class TokenCommands
         revoke.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var token = await Tokens(context).RevokeAsync(
+            var token = await context.Get<ApiTokens>().RevokeAsync(
                 parse.GetValue(revokeCarrier)!, parse.GetValue(id), Actor.CommandLine());
             await context.Output.WriteLineAsync($"Token {token.Id} of {token.CarrierCode} revoked.");
             return ExitCodes.Success;
         });
 
         return new Command("token", "Manage carriers' API tokens.") { create, list, revoke };
-    }
-
-    /// <summary>The same store and limits as the web app's, read and checked from the same configuration.</summary>
-    private static ApiTokens Tokens(CommandContext context)
-    {
-        var options = context.Configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions();
-        System.ComponentModel.DataAnnotations.Validator.ValidateObject(options, new(options), validateAllProperties: true);
-        return new(context.DataSource, TimeProvider.System, Options.Create(options));
     }
 }

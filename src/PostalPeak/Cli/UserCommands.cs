@@ -24,7 +24,7 @@ internal static class UserCommands
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
             var generated = parse.GetValue(password) is null ? Passwords.Generate() : null;
-            var user = await new Users(context.DataSource, TimeProvider.System).AddAsync(
+            var user = await context.Get<Users>().AddAsync(
                 parse.GetValue(name)!, parse.GetValue(displayName) ?? "", parse.GetValue(email), parse.GetValue(role)!,
                 parse.GetValue(carrier), generated ?? parse.GetValue(password)!, Actor.CommandLine());
             if (parse.GetValue(json))
@@ -43,7 +43,7 @@ internal static class UserCommands
         list.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = await CommandContext.OpenAsync(parse.InvocationConfiguration.Output, cancellationToken);
-            var all = await new Users(context.DataSource, TimeProvider.System).ListAsync();
+            var all = await context.Get<Users>().ListAsync();
             if (parse.GetValue(listJson))
                 await context.WriteJsonAsync(all);
             else

@@ -9,7 +9,7 @@ public static class ComplianceEndpoints
 {
     public sealed record ComplianceAnswer(int Season, IReadOnlyList<ComplianceSummary> Carriers, IReadOnlyList<ComplianceDay> Days);
 
-    public static WebApplicationBuilder AddCompliance(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCompliance(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ComplianceOptions>().BindConfiguration(ComplianceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ComplianceReport>();

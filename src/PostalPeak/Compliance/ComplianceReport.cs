@@ -19,11 +19,7 @@ public sealed class ComplianceReport(NpgsqlDataSource db, IOptions<ComplianceOpt
     public async Task<IReadOnlyList<ComplianceDay>> DaysAsync(int season, string? carrierCode, string? unitCode, DateOnly? from, DateOnly? to)
     {
         const string sql = """
-            with s as (select tet_date, from_offset, to_offset from season where year = @season),
-            days as (
-                select d::date as report_date, (d::date - s.tet_date) as tet_offset
-                from s, generate_series(s.tet_date + s.from_offset, s.tet_date + s.to_offset, interval '1 day') d
-            ),
+            with days as (select report_date, tet_offset from season_day where season = @season),
             expected as (
                 select c.id as carrier_id, c.code as carrier_code, u.code as unit_code, days.report_date, days.tet_offset
                 from days

@@ -14,7 +14,7 @@ namespace PostalPeak.Dashboard;
 
 public static class DashboardEndpoints
 {
-    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddMemoryCache(options => options.SizeLimit = 64L * 1024 * 1024);
         return builder;
@@ -27,7 +27,7 @@ public static class DashboardEndpoints
             select a.firing_on as day, 'alert' as kind, r.code as label
             from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
             where c.code = @carrier and (@unit::text is null or a.unit_code = @unit) and a.firing_on between @from and @to
-              and not (a.state = 'resolved' and a.resolved_on is null) -- withdrawn: the corrected data never had it
+              and not alert_withdrawn(a)
             union all
             select distinct h.report_date, 'correction', ''
             from daily_report_history h join carrier c on c.id = h.carrier_id

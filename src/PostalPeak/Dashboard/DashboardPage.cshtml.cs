@@ -66,10 +66,9 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             group by c.code
             """, new { carrier }, cancellationToken: cancellationToken))).ToDictionary(r => r.Code, r => r.Count);
         WorstUnitByCarrier = (await connection.QueryAsync<WorstUnit>(new CommandDefinition("""
-            select distinct on (c.code) c.code as carrier_code, i.unit_code, u.name as unit_name, i.days_to_clear
+            select distinct on (c.code) c.code as carrier_code, i.unit_code, unit_name(i.unit_code) as unit_name, i.days_to_clear
             from daily_indicator i
             join carrier c on c.id = i.carrier_id
-            left join lateral (select name from admin_unit where code = i.unit_code order by valid_from desc limit 1) u on true
             where i.report_date = @day and i.days_to_clear is not null and (@carrier::text is null or c.code = @carrier)
             order by c.code, i.days_to_clear desc
             """, new { day = Day, carrier }, cancellationToken: cancellationToken))).ToDictionary(w => w.CarrierCode);

@@ -36,7 +36,7 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
             select r.name_vi as rule_name_vi, r.name_en as rule_name_en, r.severity, c.code as carrier_code, count(*) as fired
             from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
             where a.firing_on between @From and @To and (@carrier::text is null or c.code = @carrier)
-              and not (a.state = 'resolved' and a.resolved_on is null) -- withdrawn: the corrected data never had it
+              and not alert_withdrawn(a)
             group by 1, 2, 3, 4
             order by case r.severity when 'critical' then 0 when 'warning' then 1 else 2 end, 1, 4
             """, new { Current.From, Current.To, carrier }, cancellationToken: cancellationToken))).AsList();

@@ -2,9 +2,7 @@ using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
 using PostalPeak.Accounts;
-using PostalPeak.Alerts;
 using PostalPeak.Audit;
-using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 
 namespace PostalPeak.Demo;
@@ -20,8 +18,7 @@ public sealed record DemoProgress(int Done, int Total, SampleManifestEntry Entry
 /// the ingestion job's own code, then the indicators computed and the alerts evaluated. Files already
 /// stored are skipped, so a second start of the demo loads nothing twice.
 /// </summary>
-public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, Users users, UploadStore store, UploadProcessor processor,
-    IndicatorRefresh indicators, AlertEvaluator alerts)
+public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, Users users, UploadStore store, UploadPipeline pipeline)
 {
     public static readonly Actor Actor = new("demo", null, null, null);
 
@@ -103,28 +100,22 @@ public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, 
     }
 
     /// <summary>
-    /// Stores and processes the files, each carrier's in manifest order and the carriers side by side (they
-    /// share nothing), then computes every indicator once and evaluates every carrier's alerts.
+    /// Stores and processes the files, each carrier's in manifest order and the carriers side by side, then computes
+    /// every indicator once and evaluates every carrier's alerts (<see cref="UploadPipeline.RunBulkAsync"/>).
     /// </summary>
     public async Task LoadAsync(string folder, IReadOnlyList<SampleManifestEntry> entries, IProgress<DemoProgress> progress, CancellationToken cancellationToken)
     {
         var done = 0;
-        await Parallel.ForEachAsync(entries.GroupBy(e => e.CarrierCode),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
-            async (carrierFiles, token) =>
+        await pipeline.RunBulkAsync(entries.GroupBy(e => e.CarrierCode),
+            async (entry, token) =>
             {
-                foreach (var entry in carrierFiles)
-                {
-                    Upload upload;
-                    await using (var content = File.OpenRead(Path.Combine(folder, entry.File)))
-                        upload = await store.ReceiveAsync(content, Path.GetFileName(entry.File), "cli", entry.CarrierCode, Actor, "vi", token);
-                    await DateArrivalAsync(db, upload.Id, entry, token);
-                    var status = await processor.ProcessAsync(upload.Id, token);
-                    progress.Report(new DemoProgress(Interlocked.Increment(ref done), entries.Count, entry, status));
-                }
-            });
-        if (entries.Count > 0)
-            await indicators.RecomputeAllAsync(cancellationToken);
-        await alerts.EvaluateAllAsync(cancellationToken);
+                Upload upload;
+                await using (var content = File.OpenRead(Path.Combine(folder, entry.File)))
+                    upload = await store.ReceiveAsync(content, Path.GetFileName(entry.File), "cli", entry.CarrierCode, Actor, "vi", token);
+                await DateArrivalAsync(db, upload.Id, entry, token);
+                return upload.Id;
+            },
+            (entry, status) => progress.Report(new DemoProgress(Interlocked.Increment(ref done), entries.Count, entry, status)),
+            cancellationToken);
     }
 }

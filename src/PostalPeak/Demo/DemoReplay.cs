@@ -10,7 +10,7 @@ namespace PostalPeak.Demo;
 /// (processing, then the indicator refresh, then the alert evaluation), so that an analyst watching the
 /// dashboard sees the backlog build and the alerts fire as they would have.
 /// </summary>
-public sealed class DemoReplay(UploadStore store, UploadJobs jobs, Npgsql.NpgsqlDataSource db)
+public sealed class DemoReplay(UploadStore store, UploadPipeline pipeline, Npgsql.NpgsqlDataSource db)
 {
     public async Task RunAsync(string folder, IReadOnlyList<SampleManifestEntry> entries, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ public sealed class DemoReplay(UploadStore store, UploadJobs jobs, Npgsql.Npgsql
                 await using var content = File.OpenRead(Path.Combine(folder, entry.File));
                 var upload = await store.ReceiveAsync(content, Path.GetFileName(entry.File), "api", entry.CarrierCode, DemoLoader.Actor, "vi", cancellationToken);
                 await DemoLoader.DateArrivalAsync(db, upload.Id, entry, cancellationToken);
-                await jobs.QueueAsync(upload.Id, cancellationToken);
+                await pipeline.QueueAsync(upload.Id, cancellationToken);
             }
             var lunar = VietnameseNames.TetLabel(LunarCalendar.ToLunar(days[i].Key));
             await output.WriteLineAsync($"Replay {i + 1}/{days.Count}: {days[i].Key:dd/MM/yyyy} ({lunar}), {days[i].Count()} file(s) queued");

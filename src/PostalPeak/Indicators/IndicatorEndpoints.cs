@@ -14,7 +14,7 @@ public static class IndicatorEndpoints
 {
     public sealed record RecomputeQueued(string JobId);
 
-    public static WebApplicationBuilder AddIndicators(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddIndicators(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IndicatorRefresh>();
         builder.Services.AddSingleton<IndicatorQuery>();
@@ -49,18 +49,9 @@ public static class IndicatorEndpoints
             Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, user.CarrierScope(null), cancellationToken) }));
 
         // Only people are administrators: Shell checks their browsers' anti-forgery header for every API change.
-        group.MapPost("/recompute", async (HttpContext http, NpgsqlDataSource db, IBackgroundJobClient jobs) =>
-            Results.Accepted(null, await QueueRecomputeAsync(db, jobs, Actor.From(http)))).RequireAuthorization(Policies.Admin).DisableAntiforgery();
+        group.MapPost("/recompute", async (HttpContext http, Ingestion.UploadPipeline pipeline) =>
+            Results.Accepted(null, new RecomputeQueued(await pipeline.QueueRecomputeAllAsync(Actor.From(http)))))
+            .RequireAuthorization(Policies.Admin).DisableAntiforgery();
         return app;
-    }
-
-    /// <summary>Queues a full rebuild; the request is audited, the work happens in the job.</summary>
-    public static async Task<RecomputeQueued> QueueRecomputeAsync(NpgsqlDataSource db, IBackgroundJobClient jobs, Actor actor)
-    {
-        var jobId = jobs.Enqueue<IndicatorRefresh>(refresh => refresh.RecomputeAllAsync(CancellationToken.None));
-        jobs.ContinueJobWith<Alerts.AlertEvaluator>(jobId, evaluator => evaluator.EvaluateAllAsync(CancellationToken.None));
-        await using var connection = await db.OpenConnectionAsync();
-        await AuditLog.WriteAsync(connection, null, actor, "indicators.recompute", "indicators", jobId);
-        return new RecomputeQueued(jobId);
     }
 }

@@ -78,11 +78,8 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
             group by unit_code
         ),
         days as (
-            select s.year as season, d::date as report_date, d::date - s.tet_date as tet_offset, p.code as phase
-            from season s
-            cross join generate_series(s.tet_date + s.from_offset, s.tet_date + s.to_offset, interval '1 day') d
-            left join season_phase p on p.season_year = s.year and d::date - s.tet_date between p.from_offset and p.to_offset
-            where @seasons::int[] is null or s.year = any(@seasons)
+            select season, report_date, tet_offset, phase from season_day
+            where @seasons::int[] is null or season = any(@seasons)
         ),
         base as not materialized (
             select i.carrier_id, i.unit_code, i.report_date, i.received, i.delivered, i.returned, i.lost, i.damaged, i.backlog,
@@ -149,7 +146,7 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
     private const string KeyColumns = """
         case when @by = 'carrier' then k.group_key end as carrier_code,
         case when @by = 'unit' then k.group_key end as unit_code,
-        case when @by = 'unit' then (select max(name) from admin_unit where code = k.group_key) end as unit_name,
+        case when @by = 'unit' then unit_name(k.group_key) end as unit_name,
         case when @by = 'province' then k.group_key end as province_code
         """;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Hangfire;
 using Npgsql;
-using PostalPeak.Ingestion;
+using PostalPeak.Storage;
 
 namespace PostalPeak.Indicators;
 
@@ -161,7 +161,7 @@ public sealed class IndicatorRefresh(NpgsqlDataSource db, ILogger<IndicatorRefre
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The same lock as UploadProcessor: a refresh never reads a carrier's half-written upload.
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(20261128, @carrierId)", new { carrierId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(AdvisoryLocks.LockCarrier, new { carrierId }, transaction, cancellationToken: cancellationToken));
         var parameters = new { carrierId, units, from };
         await connection.ExecuteAsync(new CommandDefinition(DeleteSql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var rows = await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
@@ -9,7 +8,7 @@ using PostalPeak.Calendar;
 namespace PostalPeak.Indicators;
 
 /// <summary>A season's figures per carrier and phase; administrators can rebuild every indicator from here.</summary>
-public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, NpgsqlDataSource db, IBackgroundJobClient jobs) : PageModel
+public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, NpgsqlDataSource db, Ingestion.UploadPipeline pipeline) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
 
@@ -31,7 +30,7 @@ public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, N
     {
         if (!User.IsInRole(Roles.Admin))
             return Forbid();
-        QueuedJob = (await IndicatorEndpoints.QueueRecomputeAsync(db, jobs, Actor.From(HttpContext))).JobId;
+        QueuedJob = await pipeline.QueueRecomputeAllAsync(Actor.From(HttpContext));
         await OnGetAsync(cancellationToken);
         return Page();
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
+using PostalPeak.Storage;
 
 namespace PostalPeak.Ingestion;
 
@@ -15,8 +16,8 @@ namespace PostalPeak.Ingestion;
 /// known carrier, or whose processed/ or rejected/ is not a real folder, is reported (log and a note), never
 /// silently ignored. One run at a time per inbox, across every instance.
 /// </summary>
-public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlDataSource db, UploadStore store, UploadProcessor processor,
-    Indicators.IndicatorRefresh indicators, Alerts.AlertEvaluator alerts, Carriers.Carriers carriers, TimeProvider clock, ILogger<DropFolderJob> logger)
+public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlDataSource db, UploadStore store, UploadPipeline pipeline,
+    Carriers.Carriers carriers, TimeProvider clock, ILogger<DropFolderJob> logger)
 {
     public const string Id = "ingestion.drop-folder";
     public const string UnknownCarrierNote = "UNKNOWN-CARRIER.txt";
@@ -48,7 +49,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         // A session lock, held on this connection for the whole run: a second run (a slow one overlapping the next
         // period, or another instance) finds it taken and leaves the inbox to the first.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        if (!await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(20261204, hashtext(@inboxPath))", new { inboxPath }))
+        if (!await connection.ExecuteScalarAsync<bool>(AdvisoryLocks.TryLockInbox, new { inboxPath }))
         {
             logger.LogInformation("Drop folder {Inbox}: another run is collecting it; this one ends", inboxPath);
             return [];
@@ -60,7 +61,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         }
         finally
         {
-            await connection.ExecuteAsync("select pg_advisory_unlock(20261204, hashtext(@inboxPath))", new { inboxPath });
+            await connection.ExecuteAsync(AdvisoryLocks.UnlockInbox, new { inboxPath });
         }
     }
 
@@ -179,12 +180,8 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
             return new Outcome(name, carrierCode, null, "rejected");
         }
 
-        var status = await processor.ProcessAsync(upload.Id, cancellationToken);
-        if (status == "accepted")
-        {
-            await indicators.RefreshAfterUploadAsync(upload.Id, cancellationToken);
-            await alerts.EvaluateAfterUploadAsync(upload.Id, cancellationToken);
-        }
+        // Inline, not queued: the file is moved to processed/ or rejected/ by its result.
+        var status = await pipeline.RunAsync(upload.Id, cancellationToken);
         var moved = MoveOut(claimed, status is "rejected" or "failed" ? rejected : processed, name);
         if (status is "rejected" or "failed")
         {

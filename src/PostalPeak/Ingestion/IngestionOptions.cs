@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace PostalPeak.Ingestion;
@@ -21,6 +22,8 @@ public sealed class IngestionOptions
     [Range(1, 100_000)]
     public int MaxQueuedPerCarrier { get; set; } = 50;
 
+    /// <summary>Its own attributes are checked at start too (ValidateDataAnnotations alone stops at this object).</summary>
+    [ValidateObjectMembers]
     public DropFolderOptions DropFolder { get; set; } = new();
 }
 

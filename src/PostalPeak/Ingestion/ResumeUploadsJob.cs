@@ -10,7 +10,7 @@ namespace PostalPeak.Ingestion;
 /// will still run is left alone, so a long queue is never doubled; processing counts its attempts and ends a
 /// hopeless upload as failed, so nothing is queued again for ever.
 /// </summary>
-public sealed class ResumeUploadsJob(NpgsqlDataSource db, UploadJobs uploadJobs, ILogger<ResumeUploadsJob> logger)
+public sealed class ResumeUploadsJob(NpgsqlDataSource db, UploadPipeline pipeline, ILogger<ResumeUploadsJob> logger)
 {
     public const string Id = "ingestion.resume";
     public const string Cron = "*/5 * * * *";
@@ -34,15 +34,15 @@ public sealed class ResumeUploadsJob(NpgsqlDataSource db, UploadJobs uploadJobs,
                 """, cancellationToken: cancellationToken))).AsList();
         }
         var processing = new List<long>();
-        foreach (var (id, jobId) in unfinished.Where(u => !uploadJobs.WillRun(u.JobId)))
+        foreach (var (id, jobId) in unfinished.Where(u => !pipeline.WillRun(u.JobId)))
         {
-            await uploadJobs.QueueAsync(id, cancellationToken);
+            await pipeline.QueueAsync(id, cancellationToken);
             processing.Add(id);
         }
         var figures = new List<long>();
-        foreach (var (id, jobId) in unrefreshed.Where(u => !uploadJobs.WillRun(u.JobId)))
+        foreach (var (id, jobId) in unrefreshed.Where(u => !pipeline.WillRun(u.JobId)))
         {
-            await uploadJobs.QueueFollowUpsAsync(id, cancellationToken);
+            await pipeline.QueueFollowUpsAsync(id, cancellationToken);
             figures.Add(id);
         }
         if (processing.Count + figures.Count > 0)

@@ -4,7 +4,7 @@ using PostalPeak.Accounts;
 
 namespace PostalPeak.Ingestion;
 
-public sealed class UploadDetailPageModel(UploadStore store, UploadJobs jobs) : PageModel
+public sealed class UploadDetailPageModel(UploadStore store, UploadPipeline pipeline) : PageModel
 {
     public bool Retried { get; private set; }
 
@@ -27,7 +27,7 @@ public sealed class UploadDetailPageModel(UploadStore store, UploadJobs jobs) : 
             return Forbid();
         if (await store.RetryAsync(id, Audit.Actor.From(HttpContext), HttpContext.RequestAborted))
         {
-            await jobs.QueueAsync(id, HttpContext.RequestAborted);
+            await pipeline.QueueAsync(id, HttpContext.RequestAborted);
             Retried = true;
         }
         return await OnGetAsync(id);

@@ -16,14 +16,14 @@ public static class UploadEndpoints
     public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message);
     public sealed record UploadDetail(Upload Upload, IReadOnlyList<UploadIssue> Issues, int IssuesShown);
 
-    public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UploadStore>();
         builder.Services.AddTransient<UploadProcessor>();
         builder.Services.AddTransient<DropFolderJob>();
         builder.Services.AddTransient<ResumeUploadsJob>();
-        builder.Services.AddSingleton<UploadJobs>();
+        builder.Services.AddTransient<UploadPipeline>();
         builder.Services.AddSingleton<UploadRateLimit>();
         return builder;
     }
@@ -71,14 +71,14 @@ public static class UploadEndpoints
         });
 
         // A failed upload is the server's fault, not the file's: an administrator sends it through again once the cause is fixed.
-        uploads.MapPost("/{id:long}/retry", async Task<IResult> (long id, HttpContext http, UploadStore store, UploadJobs jobs) =>
+        uploads.MapPost("/{id:long}/retry", async Task<IResult> (long id, HttpContext http, UploadStore store, UploadPipeline pipeline) =>
         {
             if (await store.FindAsync(id) is null)
                 return NotFound(id);
             if (!await store.RetryAsync(id, Actor.From(http), http.RequestAborted))
                 throw new InputException("not_failed", $"Only an upload that failed can be processed again (upload {id} is in another state).",
                     StatusCodes.Status409Conflict) { Args = [id] };
-            await jobs.QueueAsync(id, http.RequestAborted);
+            await pipeline.QueueAsync(id, http.RequestAborted);
             return Results.Accepted($"/api/v1/uploads/{id}", await store.FindAsync(id));
         }).RequireAuthorization(Policies.Admin);
         return app;
@@ -95,7 +95,7 @@ public static class UploadEndpoints
     /// 202 with the upload's address; the result follows at GET /api/v1/uploads/{id}.
     /// </summary>
     private static async Task<IResult> ReceiveAsync(HttpContext http, string? carrier, UploadStore store, UploadRateLimit rateLimit,
-        IOptions<IngestionOptions> options, UploadJobs jobs)
+        IOptions<IngestionOptions> options, UploadPipeline pipeline)
     {
         // A person's browser also sends the anti-forgery header; Shell checks it for every API change made with a cookie.
         var user = http.User;
@@ -139,7 +139,7 @@ public static class UploadEndpoints
             upload = await store.ReceiveAsync(http.Request.Body, string.IsNullOrWhiteSpace(name) ? "upload.csv" : Uri.UnescapeDataString(name),
                 channel, carrierCode, Actor.From(http), language, http.RequestAborted);
         }
-        await jobs.QueueAsync(upload.Id, http.RequestAborted);
+        await pipeline.QueueAsync(upload.Id, http.RequestAborted);
         return Results.Accepted($"/api/v1/uploads/{upload.Id}", upload);
     }
 }

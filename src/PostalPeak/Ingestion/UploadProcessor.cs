@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using PostalPeak.Jobs;
+using PostalPeak.Storage;
 
 namespace PostalPeak.Ingestion;
 
@@ -79,7 +80,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
         var carrierId = await write.QuerySingleOrDefaultAsync<int?>("select carrier_id from upload where id = @uploadId", new { uploadId }, transaction);
         if (carrierId is null)
             return "missing";
-        await write.ExecuteAsync("select pg_advisory_xact_lock(20261128, @carrierId)", new { carrierId }, transaction);
+        await write.ExecuteAsync(AdvisoryLocks.LockCarrier, new { carrierId }, transaction);
         var upload = await write.QuerySingleAsync<Head>("""
             select u.status, u.carrier_id, c.code, u.sha256, u.size_bytes
             from upload u join carrier c on c.id = u.carrier_id where u.id = @uploadId for no key update of u

@@ -11,7 +11,7 @@ public static class JobsExtensions
 {
     public const string Schema = "hangfire";
 
-    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
             .ValidateDataAnnotations()

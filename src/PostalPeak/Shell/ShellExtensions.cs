@@ -10,7 +10,7 @@ public static class ShellExtensions
     public static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
     public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
 
-    public static WebApplicationBuilder AddShell(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddShell(this IHostApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
         // A parameter that cannot be read (season=abc, a date of 2026-13-01, broken JSON) throws, so the answer can name

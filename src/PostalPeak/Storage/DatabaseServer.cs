@@ -19,6 +19,12 @@ public sealed class DatabaseServer : IAsyncDisposable
     public string ConnectionString { get; }
     public EmbeddedPostgres? Embedded { get; }
 
+    /// <summary>
+    /// A server nothing connects to: a command builds its services with it once to check its settings before the real
+    /// database is started or touched.
+    /// </summary>
+    internal static DatabaseServer NotPrepared { get; } = new("Host=not-prepared", null);
+
     /// <summary>Finds or starts the database, then brings its schema and reference data up to date.</summary>
     public static async Task<DatabaseServer> PrepareAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {

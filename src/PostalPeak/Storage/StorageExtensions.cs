@@ -8,7 +8,7 @@ namespace PostalPeak.Storage;
 
 public static class StorageExtensions
 {
-    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder, DatabaseServer database)
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder, DatabaseServer database)
     {
         // Columns are snake_case, C# members PascalCase.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;

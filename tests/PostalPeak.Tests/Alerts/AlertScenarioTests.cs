@@ -140,7 +140,7 @@ public sealed class AlertScenarioTests
         var clock = new FixedClock(now);
         T Get<T>() where T : notnull => services.GetRequiredService<T>();
         return new AlertEvaluator(app.Db, new AlertNotifier(Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(),
-            Get<Microsoft.Extensions.Options.IOptions<NotificationOptions>>(), clock),
+            Get<Microsoft.Extensions.Options.IOptions<NotificationOptions>>(), clock, Get<Hangfire.IBackgroundJobClient>()),
             clock, Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Compliance.ComplianceOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(),
             Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Logging.ILogger<AlertEvaluator>>());
     }

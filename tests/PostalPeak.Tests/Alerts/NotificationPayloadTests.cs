@@ -35,7 +35,7 @@ public sealed class NotificationPayloadTests
         // In the season: the 16th is missing, the 17th reported, the 18th missing again (past its deadline at 10:00 on the 19th).
         var clock = new FixedClock(new DateTimeOffset(2026, 2, 19, 5, 0, 0, TimeSpan.Zero));
         T Get<T>() where T : notnull => app.Services.GetRequiredService<T>();
-        var evaluator = new AlertEvaluator(app.Db, new AlertNotifier(Get<IOptions<AlertsOptions>>(), Get<IOptions<JobsOptions>>(), Get<IOptions<NotificationOptions>>(), clock),
+        var evaluator = new AlertEvaluator(app.Db, new AlertNotifier(Get<IOptions<AlertsOptions>>(), Get<IOptions<JobsOptions>>(), Get<IOptions<NotificationOptions>>(), clock, Get<Hangfire.IBackgroundJobClient>()),
             clock, Get<IOptions<ComplianceOptions>>(), Get<IOptions<JobsOptions>>(), Get<IOptions<AlertsOptions>>(), Get<ILogger<AlertEvaluator>>());
 
         await evaluator.EvaluateCarrierAsync(1, CancellationToken.None);
