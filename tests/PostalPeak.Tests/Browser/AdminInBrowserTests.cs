@@ -102,7 +102,7 @@ public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDispo
         Assert.Equal(9, defaultRules);
         Assert.Contains("Số ngày giải tỏa > 5", before, StringComparison.Ordinal);
         Assert.Equal("5", formThreshold);
-        Assert.Contains("Tồn đọng cần hơn 3 ngày để giải tỏa", saved, StringComparison.Ordinal);
+        Assert.Contains("Tồn đọng lâu mới giải tỏa được", saved, StringComparison.Ordinal);
         Assert.Contains("Số ngày giải tỏa > 6", after, StringComparison.Ordinal);
         // The phase overrides went through the form unchanged.
         Assert.Contains("holiday=muted", after, StringComparison.Ordinal);

@@ -56,7 +56,12 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
         }
         """;
 
-    private sealed record PageText(string[] Texts, string[] Pieces);
+    /// <summary>What the script returns (Playwright fills it through a parameterless constructor).</summary>
+    private sealed class PageText
+    {
+        public string[] Texts { get; set; } = [];
+        public string[] Pieces { get; set; } = [];
+    }
 
     [Fact]
     public async Task NoPageShowsAMetricRuleSeverityStateOrColumnCodeToAPersonInEitherLanguage()
