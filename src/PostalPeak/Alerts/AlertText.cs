@@ -33,9 +33,6 @@ public static class AlertText
         return $"{known.Name(t)} {Comparison(comparison)} {known.Format(threshold, culture)}";
     }
 
-    /// <summary>A metric's value on an alert; a rule metric unknown to the catalogue cannot be stored, so Get is safe.</summary>
-    public static string Value(string metric, double? value) => MetricCatalogue.Get(metric).Format(value);
-
     /// <summary>A rule's name in the reader's language (rules carry both).</summary>
     public static string RuleName(string nameVi, string nameEn) =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? nameEn : nameVi;
