@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Compliance;
+using PostalPeak.Indicators;
 using PostalPeak.Jobs;
 using PostalPeak.Shell;
 using PostalPeak.Storage;
@@ -89,7 +90,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         var evaluated = new HashSet<(int RuleId, string Unit)>();
         foreach (var rule in rules)
         {
-            var series = rule.Metric == "missing_report"
+            var series = rule.Metric == MetricCatalogue.MissingReport.Code
                 ? [("", MissingReportDays(carrier, phases, reportedDays, rule, stored[(rule.Id, "")].Any(a => a.IsOpen), today))]
                 : samples.Where(s => rule.Covers(carrier.Code, s.Key))
                     .Select(s => (Unit: s.Key, Days: s.Select(d => new AlertDay(d.ReportDate, d.Value(rule.Metric, rule.MinBase), rule.ThresholdIn(phases.GetValueOrDefault(d.ReportDate)))).ToList()))
@@ -267,7 +268,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         foreach (var alert in stored.SelectMany(g => g).Where(a => a.IsOpen && !evaluated.Contains((a.RuleId, a.UnitCode))))
         {
             // A rule that still applies but found no data for the unit this time is not a reason to end anything.
-            if (byId.TryGetValue(alert.RuleId, out var rule) && (rule.Metric == "missing_report" || rule.Covers(carrier.Code, alert.UnitCode)))
+            if (byId.TryGetValue(alert.RuleId, out var rule) && (rule.Metric == MetricCatalogue.MissingReport.Code || rule.Covers(carrier.Code, alert.UnitCode)))
                 continue;
             // It was real while the rule applied, and stays in the history as an alert that fired and ended.
             await WithdrawAsync(connection, transaction, alert.Id, "The rule was disabled or no longer covers this carrier or unit.", cancellationToken, today);

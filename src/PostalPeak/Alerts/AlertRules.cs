@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 using PostalPeak.Audit;
+using PostalPeak.Indicators;
 using PostalPeak.Shell;
 
 namespace PostalPeak.Alerts;
@@ -49,11 +50,6 @@ public sealed record AlertRule
 /// <summary>The rules, edited by administrators; every change is audited and queues a re-evaluation.</summary>
 public sealed partial class AlertRules(NpgsqlDataSource db)
 {
-    public static readonly string[] Metrics =
-    [
-        "days_to_clear", "throughput_ratio", "clearance_rate", "backlog_growth", "closing", "unaccounted",
-        "loss_per_10k", "damage_per_10k", "lost", "damaged", "returned", "complaints_per_10k", "open_complaints", "missing_report",
-    ];
     public static readonly string[] Comparisons = [">", ">=", "<", "<="];
     public static readonly string[] Severities = ["info", "warning", "critical"];
     public static readonly string[] ChannelNames = ["email", "webhook"];
@@ -173,8 +169,11 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
             throw new InputException("invalid_rule_code", "A rule code is 2 to 41 lower-case letters, digits or '_', starting with a letter.");
         if (string.IsNullOrWhiteSpace(rule.NameVi) || string.IsNullOrWhiteSpace(rule.NameEn) || rule.NameVi.Length > 200 || rule.NameEn.Length > 200)
             throw new InputException("invalid_rule_name", "A rule needs a name in Vietnamese and in English, each at most 200 characters.");
-        if (!Metrics.Contains(rule.Metric))
-            throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", Metrics)}.") { Args = [string.Join(", ", Metrics)] };
+        if (!MetricCatalogue.RuleMetrics.Any(m => m.Code == rule.Metric))
+        {
+            var codes = string.Join(", ", MetricCatalogue.RuleMetrics.Select(m => m.Code));
+            throw new InputException("invalid_metric", $"The metric must be one of {codes}.") { Args = [codes] };
+        }
         if (!Comparisons.Contains(rule.Comparison))
             throw new InputException("invalid_comparison", "The comparison must be one of >, >=, <, <=.");
         if (!double.IsFinite(rule.Threshold))

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
+using PostalPeak.Indicators;
 using PostalPeak.Shell;
 
 namespace PostalPeak.Alerts;
@@ -18,7 +19,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
         public string Code { get; set; } = "";
         public string NameVi { get; set; } = "";
         public string NameEn { get; set; } = "";
-        public string Metric { get; set; } = "days_to_clear";
+        public string Metric { get; set; } = MetricCatalogue.DaysToClear.Code;
         public string Comparison { get; set; } = ">";
         /// <summary>Text, parsed invariantly: a number input always posts "0.75", which vi-VN binding would read as 75.</summary>
         public string? Threshold { get; set; }
@@ -72,7 +73,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
                 Enabled = Form.Enabled, Phases = ParsePhases(Form.Phases), Reason = Form.Reason ?? "",
             }, Actor.From(HttpContext));
             AlertEndpoints.QueueEvaluation(jobs);
-            Saved = rule.Code;
+            Saved = AlertText.RuleName(rule.NameVi, rule.NameEn);
             Edit = null;
         }
         catch (InputException e)

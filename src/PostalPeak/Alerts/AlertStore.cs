@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Audit;
+using PostalPeak.Indicators;
 using PostalPeak.Jobs;
 using PostalPeak.Shell;
 
@@ -111,7 +112,7 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
             "select at, kind, report_date, actor, note from alert_event where alert_id = @id order by id", new { id }, cancellationToken: cancellationToken))).AsList();
         // The series behind the alert: its metric from a week before it started to a week after it ended; a missing
         // report has no metric, so its days instead.
-        var series = alert.Metric == "missing_report"
+        var series = alert.Metric == MetricCatalogue.MissingReport.Code
             ? await ReportDaysAsync(connection, alert, cancellationToken)
             : (await connection.QueryAsync<AlertSeriesPoint>(new CommandDefinition($"""
                 select i.report_date, i.{Column(alert.Metric)}::float8 as value, null::boolean as reported

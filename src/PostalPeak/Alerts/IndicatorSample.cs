@@ -1,14 +1,12 @@
+using PostalPeak.Indicators;
+
 namespace PostalPeak.Alerts;
 
 /// <summary>The indicator values a rule can watch, for one carrier, unit and reported day.</summary>
 public sealed record IndicatorSample
 {
-    /// <summary>The daily_indicator columns behind the metrics (their names are the metric names).</summary>
-    public static readonly string[] Columns =
-    [
-        "days_to_clear", "throughput_ratio", "clearance_rate", "backlog_growth", "closing", "unaccounted",
-        "loss_per_10k", "damage_per_10k", "lost", "damaged", "returned", "complaints_per_10k", "open_complaints",
-    ];
+    /// <summary>The daily_indicator columns behind the rule metrics (a column is named by its metric's code).</summary>
+    public static readonly string[] Columns = [.. MetricCatalogue.RuleMetrics.Where(m => m != MetricCatalogue.MissingReport).Select(m => m.Code)];
 
     public string UnitCode { get; init; } = "";
     public DateOnly ReportDate { get; init; }
@@ -36,29 +34,25 @@ public sealed record IndicatorSample
     /// <summary>The value a rule judges, or null when the day is unknown or its rate rests on too few parcels.</summary>
     public double? Value(string metric, long? minBase) => minBase is { } least && Base(metric) is { } parcels && parcels < least ? null : Value(metric);
 
-    private long? Base(string metric) => metric switch
+    private long? Base(string metric) => MetricCatalogue.Get(metric) switch
     {
-        "loss_per_10k" or "damage_per_10k" => Handled,
-        "complaints_per_10k" => WindowComplaintBase,
-        "throughput_ratio" or "days_to_clear" => WindowReceived,
+        var m when m == MetricCatalogue.LossPer10k || m == MetricCatalogue.DamagePer10k => Handled,
+        var m when m == MetricCatalogue.ComplaintsPer10k => WindowComplaintBase,
+        var m when m == MetricCatalogue.ThroughputRatio || m == MetricCatalogue.DaysToClear => WindowReceived,
         _ => null,
     };
 
-    public double? Value(string metric) => metric switch
+    private static readonly Dictionary<Metric, Func<IndicatorSample, double?>> Values = new()
     {
-        "days_to_clear" => DaysToClear,
-        "throughput_ratio" => ThroughputRatio,
-        "clearance_rate" => ClearanceRate,
-        "backlog_growth" => BacklogGrowth,
-        "closing" => Closing,
-        "unaccounted" => Unaccounted,
-        "loss_per_10k" => LossPer10k,
-        "damage_per_10k" => DamagePer10k,
-        "lost" => Lost,
-        "damaged" => Damaged,
-        "returned" => Returned,
-        "complaints_per_10k" => ComplaintsPer10k,
-        "open_complaints" => OpenComplaints,
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Not an indicator metric."),
+        [MetricCatalogue.DaysToClear] = s => s.DaysToClear, [MetricCatalogue.ThroughputRatio] = s => s.ThroughputRatio,
+        [MetricCatalogue.ClearanceRate] = s => s.ClearanceRate, [MetricCatalogue.BacklogGrowth] = s => s.BacklogGrowth,
+        [MetricCatalogue.Closing] = s => s.Closing, [MetricCatalogue.Unaccounted] = s => s.Unaccounted,
+        [MetricCatalogue.LossPer10k] = s => s.LossPer10k, [MetricCatalogue.DamagePer10k] = s => s.DamagePer10k,
+        [MetricCatalogue.Lost] = s => s.Lost, [MetricCatalogue.Damaged] = s => s.Damaged, [MetricCatalogue.Returned] = s => s.Returned,
+        [MetricCatalogue.ComplaintsPer10k] = s => s.ComplaintsPer10k, [MetricCatalogue.OpenComplaints] = s => s.OpenComplaints,
     };
+
+    public double? Value(string metric) => MetricCatalogue.Find(metric) is { } known && Values.TryGetValue(known, out var value)
+        ? value(this)
+        : throw new ArgumentOutOfRangeException(nameof(metric), metric, "Not an indicator metric.");
 }

@@ -23,6 +23,10 @@ public sealed class SilencesPageModel(AlertStore store, AlertRules rules, Carrie
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
+    /// <summary>A silenced rule's name in the reader's language; the code of a rule no longer listed, as a last resort.</summary>
+    public string RuleName(string code) =>
+        Rules.FirstOrDefault(r => r.Code == code) is { } rule ? AlertText.RuleName(rule.NameVi, rule.NameEn) : code;
+
     [BindProperty] public string? Rule { get; set; }
     [BindProperty] public string? Carrier { get; set; }
     [BindProperty] public string? Unit { get; set; }

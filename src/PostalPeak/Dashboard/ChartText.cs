@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
-using PostalPeak.Alerts;
 using PostalPeak.Indicators;
 using PostalPeak.Shell;
 
@@ -17,17 +16,6 @@ public static class ChartText
     private static string Count(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
     private static string Offset(int offset) => offset == 0 ? "T" : offset > 0 ? $"T+{offset}" : $"T{offset}";
-
-    public static string MetricName(IStringLocalizer<Text> t, string metric) => metric switch
-    {
-        "closing" => t["Indicators.Closing"],
-        "days_to_clear" => t["Indicators.DaysToClear"],
-        "throughput_ratio" => t["Indicators.Throughput"],
-        "received" => t["Indicators.Received"],
-        "loss_per_10k" => t["Indicators.LossPer10k"],
-        "complaints_per_10k" => t["Indicators.ComplaintsPer10k"],
-        _ => metric,
-    };
 
     /// <summary>The overview's backlog chart: one line per carrier.</summary>
     public static string Overview(IStringLocalizer<Text> t, IReadOnlyList<IndicatorRow> days)
@@ -59,30 +47,31 @@ public static class ChartText
             default:
                 var lost = days.Where(r => r.LossPer10k is not null).MaxBy(r => r.LossPer10k);
                 var complaints = days.Where(r => r.ComplaintsPer10k is not null).MaxBy(r => r.ComplaintsPer10k);
-                return t["Dashboard.RatesAlt", what, from, to, AlertFormat.Value("loss_per_10k", lost?.LossPer10k), Day(lost?.ReportDate),
-                    AlertFormat.Value("complaints_per_10k", complaints?.ComplaintsPer10k), Day(complaints?.ReportDate)];
+                return t["Dashboard.RatesAlt", what, from, to, MetricCatalogue.LossPer10k.Format(lost?.LossPer10k), Day(lost?.ReportDate),
+                    MetricCatalogue.ComplaintsPer10k.Format(complaints?.ComplaintsPer10k), Day(complaints?.ReportDate)];
         }
     }
 
     /// <summary>The seasons overlaid on the Tết axis: each season's highest value and the day from Tết it came on.</summary>
-    public static string Compare(IStringLocalizer<Text> t, string metric, string what, IReadOnlyList<IndicatorRow> rows)
+    public static string Compare(IStringLocalizer<Text> t, string code, string what, IReadOnlyList<IndicatorRow> rows)
     {
+        var metric = MetricCatalogue.Get(code);
         var seasons = rows.GroupBy(r => r.Season!.Value).OrderBy(g => g.Key)
-            .Select(g => (Season: g.Key, Highest: g.Select(r => (r.TetOffset, Value: Charts.Metric(metric, r))).Where(x => x.Value is not null).MaxBy(x => x.Value)))
+            .Select(g => (Season: g.Key, Highest: g.Select(r => (r.TetOffset, Value: metric.Of(r))).Where(x => x.Value is not null).MaxBy(x => x.Value)))
             .Where(s => s.Highest.Value is not null)
-            .Select(s => t["Dashboard.CompareAltSeason", s.Season, AlertFormat.Value(metric, s.Highest.Value), Offset(s.Highest.TetOffset ?? 0)].Value)
+            .Select(s => t["Dashboard.CompareAltSeason", s.Season, metric.Format(s.Highest.Value), Offset(s.Highest.TetOffset ?? 0)].Value)
             .ToList();
         return seasons.Count == 0
-            ? t["Dashboard.NoFiguresAlt", MetricName(t, metric)]
-            : t["Dashboard.CompareAlt", MetricName(t, metric), what, string.Join("; ", seasons)];
+            ? t["Dashboard.NoFiguresAlt", metric.Name(t)]
+            : t["Dashboard.CompareAlt", metric.Name(t), what, string.Join("; ", seasons)];
     }
 
     public static string Heatmap(IStringLocalizer<Text> t, HeatmapGrid grid, string? carrier)
     {
         var who = carrier ?? t["Dashboard.AllCarriers"].Value;
         if (grid.Worst is not { } worst)
-            return t["Dashboard.NoFiguresAlt", $"{MetricName(t, grid.Metric)} · {who}"];
-        return t["Dashboard.HeatmapAlt", MetricName(t, grid.Metric), who, grid.Units.Count, grid.Days.Count, Day(grid.Days[0]), Day(grid.Days[^1]),
-            $"{worst.UnitName} ({worst.UnitCode})", Day(worst.Day), AlertFormat.Value(grid.Metric, worst.Value)];
+            return t["Dashboard.NoFiguresAlt", $"{grid.Metric.Name(t)} · {who}"];
+        return t["Dashboard.HeatmapAlt", grid.Metric.Name(t), who, grid.Units.Count, grid.Days.Count, Day(grid.Days[0]), Day(grid.Days[^1]),
+            $"{worst.UnitName} ({worst.UnitCode})", Day(worst.Day), grid.Metric.Format(worst.Value)];
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using PostalPeak.Calendar;
+using Microsoft.Extensions.Localization;
 using PostalPeak.Indicators;
+using PostalPeak.Shell;
 using ScottPlot;
 
 namespace PostalPeak.Dashboard;
@@ -36,7 +38,8 @@ public static class Charts
     public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season, IReadOnlyList<ChartMark>? marks = null)
     {
         var plot = new Plot();
-        string T(string vi, string en) => request.English ? en : vi;
+        var t = Translations.In(request.English ? Translations.English : Translations.Vietnamese);
+        var metric = MetricCatalogue.Get(request.Metric);
         switch (request.Kind)
         {
             case "backlog":
@@ -44,16 +47,16 @@ public static class Charts
                 foreach (var group in Groups(rows))
                     Line(plot, group.Key, group.Select(r => (r.ReportDate!.Value, (double?)r.Closing)));
                 if (Groups(rows).Count() == 1)
-                    Line(plot, T("Tồn kiểm đếm", "Counted backlog"), rows.Select(r => (r.ReportDate!.Value, (double?)r.Backlog)), LinePattern.Dotted);
-                plot.Title(T("Tồn đọng cuối ngày", "Closing backlog"));
-                plot.YLabel(T("bưu gửi", "parcels"));
+                    Line(plot, t["Chart.CountedBacklog"], rows.Select(r => (r.ReportDate!.Value, (double?)r.Backlog)), LinePattern.Dotted);
+                plot.Title(MetricCatalogue.Closing.Name(t));
+                plot.YLabel(MetricCatalogue.Closing.Axis(t));
                 break;
             case "intake":
                 Shade(plot, season);
-                Line(plot, T("Nhận", "Received"), Sum(rows, r => r.Received));
-                Line(plot, T("Phát thành công", "Delivered"), Sum(rows, r => r.Delivered));
-                plot.Title(T("Sản lượng nhận và phát", "Intake and delivery"));
-                plot.YLabel(T("bưu gửi/ngày", "parcels/day"));
+                Line(plot, MetricCatalogue.Received.Name(t), Sum(rows, r => r.Received));
+                Line(plot, MetricCatalogue.Delivered.Name(t), Sum(rows, r => r.Delivered));
+                plot.Title(t["Chart.IntakeTitle"]);
+                plot.YLabel(t["Chart.ParcelsPerDay"]);
                 break;
             case "rates":
                 Shade(plot, season);
@@ -61,10 +64,11 @@ public static class Charts
                 foreach (var group in groups)
                 {
                     var who = groups.Count > 1 ? $"{group.Key} · " : "";
-                    Line(plot, who + T("Thất lạc / 10.000", "Lost per 10,000"), group.Select(r => (r.ReportDate!.Value, r.LossPer10k)));
-                    Line(plot, who + T("Khiếu nại / 10.000", "Complaints per 10,000"), group.Select(r => (r.ReportDate!.Value, r.ComplaintsPer10k)));
+                    Line(plot, who + t["Chart.LossLegend"], group.Select(r => (r.ReportDate!.Value, r.LossPer10k)));
+                    Line(plot, who + t["Chart.ComplaintsLegend"], group.Select(r => (r.ReportDate!.Value, r.ComplaintsPer10k)));
                 }
-                plot.Title(T("Thất lạc và khiếu nại trên 10.000 bưu gửi", "Losses and complaints per 10,000 parcels"));
+                plot.Title(t["Chart.RatesTitle"]);
+                plot.YLabel(MetricCatalogue.LossPer10k.Axis(t));
                 break;
             case "overlay":
                 var several = Groups(rows).Skip(1).Any();
@@ -72,7 +76,7 @@ public static class Charts
                 {
                     foreach (var group in Groups([.. seasonRows]))
                     {
-                        var byOffset = group.OrderBy(r => r.TetOffset).Select(r => ((double)r.TetOffset!.Value, Metric(request.Metric, r))).ToList();
+                        var byOffset = group.OrderBy(r => r.TetOffset).Select(r => ((double)r.TetOffset!.Value, metric.Of(r))).ToList();
                         var scatter = plot.Add.Scatter(byOffset.Select(p => p.Item1).ToArray(), byOffset.Select(p => p.Item2 ?? double.NaN).ToArray());
                         scatter.LegendText = several ? $"{seasonRows.Key} · {group.Key}" : $"{seasonRows.Key}";
                         scatter.LineWidth = 2;
@@ -82,12 +86,13 @@ public static class Charts
                 var tet = plot.Add.VerticalLine(0);
                 tet.Color = Colors.Red;
                 tet.LinePattern = LinePattern.Dashed;
-                plot.Title(T($"So sánh các mùa theo ngày Tết: {request.Metric}", $"Seasons on the Tết axis: {request.Metric}"));
-                plot.XLabel(T("ngày so với Mùng 1 Tết", "days from Tết"));
+                plot.Title(t["Chart.OverlayTitle", metric.Name(t)]);
+                plot.XLabel(t["Chart.TetAxis"]);
+                plot.YLabel(metric.Axis(t));
                 break;
             case "heatmap":
-                Heatmap(plot, HeatmapGrid.From(rows, request.Metric), request.English);
-                plot.Title(T($"Đơn vị × ngày: {request.Metric}", $"Units × days: {request.Metric}"));
+                Heatmap(plot, HeatmapGrid.From(rows, metric), t, request.English ? Translations.English : Translations.Vietnamese);
+                plot.Title(t["Chart.HeatmapTitle", metric.Name(t)]);
                 break;
         }
         if (request.Kind is "backlog" or "intake" or "rates")
@@ -101,10 +106,10 @@ public static class Charts
                 plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ChartTicks.Lunar(season, request.Width)
                     .Select(t => new Tick(t.Day.ToDateTime(TimeOnly.MinValue).ToOADate(), t.Label)).ToArray());
             Tet(plot, season);
-            Mark(plot, marks ?? [], request.English);
+            Mark(plot, marks ?? [], t);
         }
         if (rows.Count == 0)
-            plot.Add.Annotation(T("Chưa có số liệu", "No figures yet"));
+            plot.Add.Annotation(t["Chart.NoFigures"]);
         plot.Font.Set(FontName);
         plot.Legend.Alignment = Alignment.UpperLeft;
         if (request.Kind != "heatmap")
@@ -119,20 +124,10 @@ public static class Charts
         rows.GroupBy(r => r.ReportDate!.Value).Select(g => (g.Key, (double?)g.Sum(value)));
 
     /// <summary>
-    /// One row's figure as the roll-up computed it. Window ratios (throughput, days to clear, complaints) cannot be
-    /// rebuilt from a row's own day, so none is recomputed here.
-    /// </summary>
-    internal static double? Metric(string metric, IndicatorRow row) => metric switch
-    {
-        "received" => row.Received,
-        _ => DashboardPageModel.Value(row, metric),
-    };
-
-    /// <summary>
     /// The colours run from the lowest value to the 95th percentile; cells above it take the top colour, and the
     /// colour bar says so. A cell without a figure stays NaN, which ScottPlot leaves transparent.
     /// </summary>
-    private static void Heatmap(Plot plot, HeatmapGrid grid, bool english)
+    private static void Heatmap(Plot plot, HeatmapGrid grid, IStringLocalizer<Text> t, CultureInfo culture)
     {
         // Nothing known (a season before its first report): an empty chart, as ScottPlot cannot scale colours to no value.
         if (grid.Units.Count == 0 || grid.Days.Count == 0 || grid.Min is null)
@@ -143,8 +138,7 @@ public static class Charts
         if (grid is { Min: { } min, Clip: { } clip, Max: { } max } && clip > min && clip < max)
         {
             heatmap.ManualRange = new ScottPlot.Range(min, clip);
-            var value = Alerts.AlertFormat.Value(grid.Metric, clip, english ? Shell.ShellExtensions.English : Shell.ShellExtensions.Vietnamese);
-            bar.Label = english ? $"top colour ≥ {value} (clipped at p95)" : $"màu trên cùng ≥ {value} (cắt ở p95)";
+            bar.Label = t["Chart.HeatmapClip", grid.Metric.Format(clip, culture)];
             bar.LabelStyle.FontSize = 12;
             bar.LabelStyle.Bold = false;
         }
@@ -186,7 +180,7 @@ public static class Charts
     }
 
     /// <summary>Thin lines where an alert began to fire (orange) or figures were corrected (blue, dotted), with one legend entry each.</summary>
-    private static void Mark(Plot plot, IReadOnlyList<ChartMark> marks, bool english)
+    private static void Mark(Plot plot, IReadOnlyList<ChartMark> marks, IStringLocalizer<Text> t)
     {
         foreach (var kind in marks.GroupBy(m => m.Kind))
         {
@@ -198,7 +192,7 @@ public static class Charts
                 line.LineWidth = 1;
                 line.LinePattern = kind.Key == "alert" ? LinePattern.Solid : LinePattern.Dotted;
                 if (first)
-                    line.LegendText = kind.Key == "alert" ? (english ? "alert fired" : "phát cảnh báo") : (english ? "figures corrected" : "số liệu đã sửa");
+                    line.LegendText = kind.Key == "alert" ? t["Chart.AlertFired"] : t["Chart.FiguresCorrected"];
                 first = false;
             }
         }

@@ -8,12 +8,10 @@ namespace PostalPeak.Dashboard;
 /// <summary>Seasons overlaid on the Tết axis, for the province, a carrier or a unit (through the crosswalk across the 2025 reform).</summary>
 public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
 {
-    public static readonly string[] Metrics = ["closing", "days_to_clear", "throughput_ratio", "received", "loss_per_10k", "complaints_per_10k"];
-
     [BindProperty(SupportsGet = true)] public int[] Season { get; set; } = [];
     [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
-    [BindProperty(SupportsGet = true)] public string Metric { get; set; } = "closing";
+    [BindProperty(SupportsGet = true)] public string Metric { get; set; } = MetricCatalogue.Closing.Code;
 
     public IReadOnlyList<IndicatorRow> Rows { get; private set; } = [];
     public string Query { get; private set; } = "";
@@ -27,8 +25,7 @@ public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
             var coming = Calendar.Seasons.ComingYear(DateTime.UtcNow);
             Season = [coming - 3, coming - 2, coming - 1];
         }
-        if (!Metrics.Contains(Metric))
-            Metric = "closing";
+        Metric = MetricCatalogue.Charted.FirstOrDefault(m => m.Code == Metric)?.Code ?? MetricCatalogue.Closing.Code;
         Carrier = User.CarrierScope(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";

@@ -50,13 +50,16 @@ public static class DashboardEndpoints
                     { Args = [string.Join(", ", ChartRequest.Kinds)] };
             if (format is not ("png" or "svg" or "csv"))
                 throw new InputException("invalid_format", "The format is png, svg or csv.", StatusCodes.Status404NotFound);
-            if (metric is not null && !ComparePageModel.Metrics.Contains(metric.ToLowerInvariant()))
-                throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", ComparePageModel.Metrics)}.")
-                    { Args = [string.Join(", ", ComparePageModel.Metrics)] };
+            var charted = metric is null ? MetricCatalogue.DaysToClear : MetricCatalogue.Find(metric);
+            if (charted is null || !MetricCatalogue.Charted.Contains(charted))
+            {
+                var codes = string.Join(", ", MetricCatalogue.Charted.Select(m => m.Code));
+                throw new InputException("invalid_metric", $"The metric must be one of {codes}.") { Args = [codes] };
+            }
             var scope = user.CarrierScope(carrier);
             var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
             var request = new ChartRequest(kind, years, scope, unit,
-                kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
+                kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), charted.Code,
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");
             var filter = request.Filter();

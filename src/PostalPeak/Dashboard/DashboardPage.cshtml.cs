@@ -17,8 +17,6 @@ namespace PostalPeak.Dashboard;
 public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rules, AlertStore alerts, ComplianceReport compliance,
     Seasons seasons, NpgsqlDataSource db, IConfiguration configuration) : PageModel
 {
-    public static readonly string[] TileMetrics = ["closing", "days_to_clear", "throughput_ratio", "loss_per_10k", "complaints_per_10k"];
-
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? Day { get; set; }
 
@@ -74,22 +72,12 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             """, new { day = Day, carrier }, cancellationToken: cancellationToken))).ToDictionary(w => w.CarrierCode);
     }
 
-    public static double? Value(IndicatorRow row, string metric) => metric switch
-    {
-        "closing" => row.Closing,
-        "days_to_clear" => row.DaysToClear,
-        "throughput_ratio" => row.ThroughputRatio,
-        "loss_per_10k" => row.LossPer10k,
-        "complaints_per_10k" => row.ComplaintsPer10k,
-        _ => null,
-    };
-
     /// <summary>"bad" when a value breaches the rule's threshold for the phase, "ok" when not, "" when unknown.</summary>
-    public string Colour(double? value, string metric, string? phase) =>
-        value is { } known && RuleByMetric.TryGetValue(metric, out var rule) && rule.ThresholdIn(phase) is { } threshold
+    public string Colour(double? value, Metric metric, string? phase) =>
+        value is { } known && RuleByMetric.TryGetValue(metric.Code, out var rule) && rule.ThresholdIn(phase) is { } threshold
             ? AlertWalk.Holds(rule.Comparison, known, threshold) ? "bad" : "ok"
             : "";
 
     /// <summary>The same for a carrier's roll-up of that day.</summary>
-    public string Colour(IndicatorRow row, string metric) => Colour(Value(row, metric), metric, row.Phase);
+    public string Colour(IndicatorRow row, Metric metric) => Colour(metric.Of(row), metric, row.Phase);
 }

@@ -12,7 +12,7 @@ public sealed record HeatmapCell(string UnitCode, string UnitName, DateOnly Day,
 /// </summary>
 public sealed class HeatmapGrid
 {
-    private HeatmapGrid(string metric, IReadOnlyList<(string Code, string Name)> units, IReadOnlyList<DateOnly> days, double[,] values)
+    private HeatmapGrid(Metric metric, IReadOnlyList<(string Code, string Name)> units, IReadOnlyList<DateOnly> days, double[,] values)
     {
         Metric = metric;
         Units = units;
@@ -27,7 +27,7 @@ public sealed class HeatmapGrid
         Worst = LowerIsWorse ? cells.MinBy(c => c.Value) : cells.MaxBy(c => c.Value);
     }
 
-    public string Metric { get; }
+    public Metric Metric { get; }
     public IReadOnlyList<(string Code, string Name)> Units { get; }
     public IReadOnlyList<DateOnly> Days { get; }
 
@@ -43,8 +43,8 @@ public sealed class HeatmapGrid
     /// </summary>
     public double? Clip { get; }
 
-    /// <summary>A low throughput is the bad one; for every other metric on the heatmap a high value is.</summary>
-    public bool LowerIsWorse => Metric == "throughput_ratio";
+    /// <summary>For a metric where higher is better (throughput) the low cells are the bad ones; for every other, the high cells.</summary>
+    public bool LowerIsWorse => Metric.Direction == MetricDirection.HigherIsBetter;
 
     /// <summary>Where the worst 5% of cells begin: the clip itself, or the 5th percentile when lower is worse.</summary>
     public double? WorstFrom { get; }
@@ -61,7 +61,7 @@ public sealed class HeatmapGrid
                     yield return new HeatmapCell(Units[u].Code, Units[u].Name, Days[d], Values[u, d]);
     }
 
-    public static HeatmapGrid From(IReadOnlyList<IndicatorRow> rows, string metric)
+    public static HeatmapGrid From(IReadOnlyList<IndicatorRow> rows, Metric metric)
     {
         var units = rows.GroupBy(r => r.UnitCode!).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Select(r => r.UnitName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? g.Key)).ToList();
@@ -75,7 +75,7 @@ public sealed class HeatmapGrid
         var unitIndex = units.Select((unit, i) => (unit.Key, i)).ToDictionary(x => x.Key, x => x.i);
         var first = days.Count == 0 ? 0 : days[0].DayNumber;
         foreach (var row in rows)
-            values[unitIndex[row.UnitCode!], row.ReportDate!.Value.DayNumber - first] = Charts.Metric(metric, row) ?? double.NaN;
+            values[unitIndex[row.UnitCode!], row.ReportDate!.Value.DayNumber - first] = metric.Of(row) ?? double.NaN;
         return new HeatmapGrid(metric, units, days, values);
     }
 

@@ -10,7 +10,7 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
-    [BindProperty(SupportsGet = true)] public string Metric { get; set; } = "days_to_clear";
+    [BindProperty(SupportsGet = true)] public string Metric { get; set; } = MetricCatalogue.DaysToClear.Code;
 
     public string Query { get; private set; } = "";
     public HeatmapGrid Grid { get; private set; } = null!;
@@ -20,12 +20,12 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
         if (Carrier is not null && !User.MayActFor(Carrier))
             return Forbid();
         Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
-        if (!ComparePageModel.Metrics.Contains(Metric))
-            Metric = "days_to_clear";
+        var metric = MetricCatalogue.Charted.FirstOrDefault(m => m.Code == Metric) ?? MetricCatalogue.DaysToClear;
+        Metric = metric.Code;
         Carrier = User.CarrierScope(Carrier);
         Query = $"season={Season}&metric={Metric}" + (Carrier is null ? "" : $"&carrier={Uri.EscapeDataString(Carrier)}");
         // The rows the chart endpoint draws for this query (by unit, day by day).
-        Grid = HeatmapGrid.From(await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, null, null, null, "day", "unit"), cancellationToken), Metric);
+        Grid = HeatmapGrid.From(await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, null, null, null, "day", "unit"), cancellationToken), metric);
         return Page();
     }
 }

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Npgsql;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
@@ -18,7 +20,25 @@ public static class IndicatorEndpoints
     {
         builder.Services.AddSingleton<IndicatorRefresh>();
         builder.Services.AddSingleton<IndicatorQuery>();
+        builder.Services.Configure<OpenApiOptions>("v1", options => options.AddSchemaTransformer(DescribeIndicatorRow));
         return builder;
+    }
+
+    /// <summary>
+    /// The indicator row's fields (the JSON properties and the CSV columns alike) carry the catalogue's English
+    /// definition, so that the API document and the pages define each figure in the same words.
+    /// </summary>
+    public static Task DescribeIndicatorRow(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type != typeof(IndicatorRow) || schema.Properties is not { } properties)
+            return Task.CompletedTask;
+        var english = Translations.In(Translations.English);
+        foreach (var (name, property) in properties)
+        {
+            if (MetricCatalogue.All.FirstOrDefault(m => m.Code == name) is { } metric && property is OpenApiSchema inline)
+                inline.Description = metric.Definition(english);
+        }
+        return Task.CompletedTask;
     }
 
     public static WebApplication MapIndicators(this WebApplication app)
@@ -41,7 +61,8 @@ public static class IndicatorEndpoints
             return CsvResults.WantsCsv(format)
                 ? CsvResults.Write(rows, "indicators.csv")
                 : Results.Ok(rows);
-        });
+        }).Produces<IReadOnlyList<IndicatorRow>>(StatusCodes.Status200OK)
+            .WithDescription("The indicator rows in scope. With format=csv the same fields are the CSV columns, in the same order.");
 
         // Changes whenever a figure the caller may see does: an open overview asks it now and then and reloads when
         // it moved. Department staff see every carrier's figures; a carrier manager or token only its own carrier's.

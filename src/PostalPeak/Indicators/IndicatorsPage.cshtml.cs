@@ -10,6 +10,13 @@ namespace PostalPeak.Indicators;
 /// <summary>A season's figures per carrier and phase; administrators can rebuild every indicator from here.</summary>
 public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, NpgsqlDataSource db, Ingestion.UploadPipeline pipeline) : PageModel
 {
+    /// <summary>The figures the season tables show (here, on the series and on the summary), for their glossary.</summary>
+    public static readonly IReadOnlyList<Metric> Shown =
+    [
+        MetricCatalogue.Received, MetricCatalogue.Delivered, MetricCatalogue.ThroughputRatio, MetricCatalogue.Closing, MetricCatalogue.DaysToClear,
+        MetricCatalogue.Lost, MetricCatalogue.LossPer10k, MetricCatalogue.ComplaintsReceived, MetricCatalogue.ComplaintsPer10k,
+    ];
+
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
 
     public IReadOnlyList<IndicatorRow> Rows { get; private set; } = [];

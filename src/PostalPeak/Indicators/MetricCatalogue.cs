@@ -46,6 +46,9 @@ public sealed record Metric(string Code, MetricUnit Unit, MetricDirection Direct
         { } v => v.ToString("N1", culture),
     };
 
+    /// <summary>A roll-up row's figure of this metric; null for a rule-only metric, which no row carries.</summary>
+    public double? Of(IndicatorRow row) => MetricCatalogue.RowValues.TryGetValue(Code, out var value) ? value(row) : null;
+
     public override string ToString() => Code;
 }
 
@@ -93,7 +96,21 @@ public static class MetricCatalogue
     /// <summary>What the season comparison and the heatmap can draw.</summary>
     public static readonly IReadOnlyList<Metric> Charted = [Closing, DaysToClear, ThroughputRatio, Received, LossPer10k, ComplaintsPer10k];
 
+    /// <summary>The figures of each carrier's tile on the overview.</summary>
+    public static readonly IReadOnlyList<Metric> Tiles = [Closing, DaysToClear, ThroughputRatio, LossPer10k, ComplaintsPer10k];
+
     public static readonly IReadOnlyList<Metric> All = [.. Indicators, MissingReport];
+
+    internal static readonly Dictionary<string, Func<IndicatorRow, double?>> RowValues = new(StringComparer.Ordinal)
+    {
+        [Received.Code] = r => r.Received, [Delivered.Code] = r => r.Delivered, [Returned.Code] = r => r.Returned, [Lost.Code] = r => r.Lost,
+        [Damaged.Code] = r => r.Damaged, [Backlog.Code] = r => r.Backlog, [ComplaintsReceived.Code] = r => r.ComplaintsReceived,
+        [ComplaintsResolved.Code] = r => r.ComplaintsResolved, [Opening.Code] = r => r.Opening, [Closing.Code] = r => r.Closing,
+        [FlowBacklog.Code] = r => r.FlowBacklog, [Unaccounted.Code] = r => r.Unaccounted, [BacklogGrowth.Code] = r => r.BacklogGrowth,
+        [OpenComplaints.Code] = r => r.OpenComplaints, [ThroughputRatio.Code] = r => r.ThroughputRatio, [ClearanceRate.Code] = r => r.ClearanceRate,
+        [DaysToClear.Code] = r => r.DaysToClear, [LossPer10k.Code] = r => r.LossPer10k, [DamagePer10k.Code] = r => r.DamagePer10k,
+        [ComplaintsPer10k.Code] = r => r.ComplaintsPer10k,
+    };
 
     private static readonly Dictionary<string, Metric> ByCode = All.ToDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
 

@@ -55,7 +55,7 @@ public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDispo
         // Alert rules: the defaults are listed; one threshold is changed through the form, and the change is audited.
         await page.GotoAsync("/alerts/rules");
         var defaultRules = await page.Locator("[data-test=alert-rules] tbody tr").CountAsync();
-        var backlogRule = page.Locator("[data-test=alert-rules] tbody tr", new() { HasText = "backlog_days_to_clear" });
+        var backlogRule = page.Locator("[data-test=alert-rules] tbody tr[data-rule=backlog_days_to_clear]");
         var before = await backlogRule.InnerTextAsync();
         await backlogRule.Locator("a").ClickAsync();
         await page.WaitForURLAsync("**/alerts/rules?edit=*");
@@ -100,10 +100,10 @@ public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDispo
         Assert.True(me.RootElement.GetProperty("is_token").GetBoolean());
 
         Assert.Equal(9, defaultRules);
-        Assert.Contains("days_to_clear > 5", before, StringComparison.Ordinal);
+        Assert.Contains("Số ngày giải tỏa > 5", before, StringComparison.Ordinal);
         Assert.Equal("5", formThreshold);
-        Assert.Contains("backlog_days_to_clear", saved, StringComparison.Ordinal);
-        Assert.Contains("days_to_clear > 6", after, StringComparison.Ordinal);
+        Assert.Contains("Tồn đọng lâu mới giải tỏa được", saved, StringComparison.Ordinal);
+        Assert.Contains("Số ngày giải tỏa > 6", after, StringComparison.Ordinal);
         // The phase overrides went through the form unchanged.
         Assert.Contains("holiday=muted", after, StringComparison.Ordinal);
         Assert.Contains("run_up=8", after, StringComparison.Ordinal);

@@ -92,7 +92,7 @@ public sealed class ChartDrawingTests
         }
         var request = new ChartRequest("heatmap", [2026], "HOATOC", null, "unit", "days_to_clear", 800, 400, false);
 
-        var grid = HeatmapGrid.From(rows, "days_to_clear");
+        var grid = HeatmapGrid.From(rows, MetricCatalogue.DaysToClear);
         using var plot = Charts.Draw(request, rows, Season2026);
         var png = plot.GetImageBytes(800, 400, ScottPlot.ImageFormat.Png);
         Save("heatmap-clipped", png);

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+using PostalPeak.Indicators;
+using PostalPeak.Shell;
+
+namespace PostalPeak.Alerts;
+
+/// <summary>
+/// How an alert or a rule reads to a person: severities, states, conditions and rule names. Codes stay codes in
+/// the API and in URLs; every page names them through here, so no page shows "critical" or "days_to_clear".
+/// </summary>
+public static class AlertText
+{
+    public static string Severity(IStringLocalizer<Text> t, string code) => t[$"Alerts.Severity.{code}"];
+
+    public static string State(IStringLocalizer<Text> t, string code) => t[$"Alerts.State.{code}"];
+
+    /// <summary>The comparison as it is printed: "≥" reads better than "&gt;=" in a sentence.</summary>
+    public static string Comparison(string comparison) => comparison switch
+    {
+        ">=" => "≥",
+        "<=" => "≤",
+        _ => comparison,
+    };
+
+    /// <summary>"Số ngày giải tỏa &gt; 8": the metric's name, the comparison and the threshold the reader's way.</summary>
+    public static string Condition(IStringLocalizer<Text> t, string metric, string comparison, double? threshold) =>
+        Condition(t, metric, comparison, threshold, CultureInfo.CurrentCulture);
+
+    public static string Condition(IStringLocalizer<Text> t, string metric, string comparison, double? threshold, CultureInfo culture)
+    {
+        var known = MetricCatalogue.Get(metric);
+        return $"{known.Name(t)} {Comparison(comparison)} {known.Format(threshold, culture)}";
+    }
+
+    /// <summary>A rule's name in the reader's language (rules carry both).</summary>
+    public static string RuleName(string nameVi, string nameEn) =>
+        CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? nameEn : nameVi;
+}
