@@ -30,6 +30,9 @@ public static class DigestMessages
         Vi["Digest.ChartTitle", carrier is null ? Vi["Digest.ChartProvince"].Value : carrier.Name,
             season?.Name ?? Vi["Digest.ChartLastDays", DigestJob.FallbackDays].Value, Day(Vi, reportDay)];
 
+    /// <summary>The chart's value axis, read by both parts.</summary>
+    public static string ChartAxis => $"{Vi["Digest.ChartAxis"]} · {En["Digest.ChartAxis"]}";
+
     /// <summary>The province total's line in the chart's legend, read by both parts.</summary>
     public static string ProvinceLine => $"{Vi["Digest.ProvinceLine"]} · {En["Digest.ProvinceLine"]}";
 

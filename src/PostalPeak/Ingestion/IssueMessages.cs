@@ -15,8 +15,8 @@ public static class IssueMessages
     /// <summary>Args that are counts, stored as plain digits: "11.600" in Vietnamese, "11,600" in English.</summary>
     private static readonly HashSet<string> Counts = ["outflow", "available", "counted", "flow", "resolved", "open", "received", "previous", "length", "max"];
 
-    /// <summary>Codes whose size and max args are bytes.</summary>
-    private static readonly HashSet<string> InBytes = [IssueCodes.TooLarge, IssueCodes.RecordTooLong];
+    /// <summary>Codes whose size and max args are file sizes, read best as "50 MB".</summary>
+    private static readonly HashSet<string> InBytes = [IssueCodes.TooLarge];
 
     /// <summary>The not_text reasons stored in English before they were stored as codes.</summary>
     private static readonly Dictionary<string, string> EarlierReasons = new(StringComparer.Ordinal)

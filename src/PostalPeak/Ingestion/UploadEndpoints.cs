@@ -14,7 +14,9 @@ namespace PostalPeak.Ingestion;
 
 public static class UploadEndpoints
 {
-    public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message);
+    /// <param name="Column">The canonical column, or the file's header when it names none.</param>
+    /// <param name="ColumnHeader">What the file called <paramref name="Column"/>, when it had such a header.</param>
+    public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message, string? ColumnHeader);
     public sealed record UploadDetail(Upload Upload, IReadOnlyList<UploadIssue> Issues, int IssuesShown);
 
     public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
@@ -48,7 +50,7 @@ public static class UploadEndpoints
             var upload = await store.FindForAsync(id, user);
             if (upload is null)
                 return NotFound(http, id);
-            var issues = (await store.IssuesAsync(id)).Select(i => new UploadIssue(i.Line, i.ColumnName, i.Severity, i.Code, i.Message(text))).ToList();
+            var issues = (await store.IssuesAsync(id)).Select(i => new UploadIssue(i.Line, i.ColumnName, i.Severity, i.Code, i.Message(text), i.ColumnHeader)).ToList();
             return Results.Ok(new UploadDetail(upload, issues, issues.Count));
         });
 

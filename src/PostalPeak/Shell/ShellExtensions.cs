@@ -175,20 +175,12 @@ public static class ShellExtensions
     /// A refusal that asks the reader to wait and send again (a full queue, the database away) is said in the caller's
     /// language: the upload page shows it as it comes. Other problems keep their English title; pages translate by code.
     /// </summary>
-    private static string Localized(HttpContext context, InputException refused)
-    {
-        // The request's culture was set further down the pipeline and does not flow back up with the exception.
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? Vietnamese;
-        try
-        {
-            return context.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>().Explain(refused);
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = before;
-        }
-    }
+    /// <remarks>
+    /// The request's culture was set further down the pipeline and does not flow back up with the exception, so the
+    /// text is read in it explicitly (its numbers too).
+    /// </remarks>
+    private static string Localized(HttpContext context, InputException refused) =>
+        Translations.In(context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? Vietnamese).Explain(refused);
 
     private static string Localized(HttpContext context, string code, string english) =>
         Localized(context, new InputException(code, english));
