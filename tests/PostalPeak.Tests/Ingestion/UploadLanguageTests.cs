@@ -127,6 +127,41 @@ public sealed class UploadLanguageTests
     }
 
     [Fact]
+    public async Task TheDropFolderWritesItsErrorReportsInVietnameseWithTheSizeTheVietnameseWay()
+    {
+        var inbox = Path.Combine(Path.GetTempPath(), "postalpeak-inbox-" + Guid.NewGuid().ToString("N")[..8]);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Ingestion:DropFolder:Inbox"] = inbox,
+            ["Ingestion:DropFolder:SettleSeconds"] = "0",
+            ["Ingestion:MaxUploadBytes"] = "11600",
+        };
+        await using var app = await TestApp.StartAsync(settings: settings);
+        await app.AddCarrierAsync("ALPHA");
+        var folder = Directory.CreateDirectory(Path.Combine(inbox, "ALPHA")).FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "negative.csv"), "Ngày báo cáo,Mã đơn vị,Bưu gửi nhận,Phát thành công\n10/01/2023,380,-5,1\n");
+            await File.WriteAllTextAsync(Path.Combine(folder, "big.csv"),
+                "report_date,unit_code,received,delivered\n" + string.Concat(Enumerable.Repeat("2023-01-10,380,1,1\n", 1000)));
+
+            await app.Services.GetRequiredService<DropFolderJob>().RunAsync(CancellationToken.None);
+
+            var negative = (await File.ReadAllTextAsync(Path.Combine(folder, "rejected", "negative.csv.errors.csv"))).ReplaceLineEndings("\n").Split('\n');
+            var big = (await File.ReadAllTextAsync(Path.Combine(folder, "rejected", "big.csv.errors.csv"))).ReplaceLineEndings("\n").Split('\n');
+            Assert.Equal("Dòng,Cột,Mức độ,Mã,Nội dung", negative[0].TrimStart('\uFEFF'));
+            Assert.StartsWith("2,Bưu gửi nhận (received),Lỗi,negative_number,", negative[1], StringComparison.Ordinal);
+            Assert.Equal("Dòng,Cột,Mức độ,Mã,Nội dung", big[0].TrimStart('\uFEFF'));
+            Assert.StartsWith(",,Lỗi,too_large,", big[1], StringComparison.Ordinal);
+            Assert.Contains("vượt giới hạn 11.600 byte", big[1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(inbox, recursive: true);
+        }
+    }
+
+    [Fact]
     public void EveryReportColumnAndIssueCodeHasAText()
     {
         foreach (var language in new[] { "vi", "en" })
