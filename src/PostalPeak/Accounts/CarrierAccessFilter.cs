@@ -16,7 +16,7 @@ public static class CarrierAccessFilter
             var http = context.HttpContext;
             if (http.Request.RouteValues[RouteValue] is string code && !http.User.MayActFor(code))
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                    detail: $"Your account may not act for carrier '{code}'.", extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+                    detail: Translations.In(ShellExtensions.ReaderCulture(http))["Error.carrier_forbidden", code], extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
             return await next(context);
         });
 }

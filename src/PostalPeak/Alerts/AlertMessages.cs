@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Microsoft.Extensions.Localization;
+using PostalPeak.Shell;
 
 namespace PostalPeak.Alerts;
 
@@ -15,9 +17,6 @@ public static class AlertMessages
 {
     public const string EnglishSeparator = "------------------------------ English ------------------------------";
 
-    private static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
-    private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en-US");
-
     /// <summary>snake_case like the rest of the API; Vietnamese letters written as themselves so the stored text is readable.</summary>
     private static readonly JsonSerializerOptions PayloadJson = new()
     {
@@ -25,87 +24,54 @@ public static class AlertMessages
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
-    private static readonly Dictionary<string, (string Vi, string En)> Metrics = new()
-    {
-        ["days_to_clear"] = ("Số ngày cần để giải tỏa tồn đọng", "Days needed to clear the backlog"),
-        ["throughput_ratio"] = ("Tỷ lệ phát/nhận (3 ngày)", "Delivered / received (3 days)"),
-        ["clearance_rate"] = ("Tỷ lệ giải tỏa trong ngày", "Clearance rate of the day"),
-        ["backlog_growth"] = ("Tồn đọng tăng trong ngày", "Backlog added in the day"),
-        ["closing"] = ("Tồn đọng cuối ngày", "Closing backlog"),
-        ["unaccounted"] = ("Bưu gửi không khớp sổ", "Parcels unaccounted for"),
-        ["loss_per_10k"] = ("Thất lạc trên 10.000 bưu gửi", "Lost per 10,000 parcels"),
-        ["damage_per_10k"] = ("Hư hỏng trên 10.000 bưu gửi", "Damaged per 10,000 parcels"),
-        ["lost"] = ("Bưu gửi thất lạc", "Parcels lost"),
-        ["damaged"] = ("Bưu gửi hư hỏng", "Parcels damaged"),
-        ["returned"] = ("Bưu gửi chuyển hoàn", "Parcels returned"),
-        ["complaints_per_10k"] = ("Khiếu nại trên 10.000 bưu gửi nhận (3 ngày)", "Complaints per 10,000 parcels received (3 days)"),
-        ["open_complaints"] = ("Khiếu nại chưa giải quyết", "Complaints left open"),
-        ["missing_report"] = ("Ngày thiếu báo cáo", "Days without a report"),
-    };
+    /// <summary>The e-mail's two parts, in their order: the people it goes to read Vietnamese first.</summary>
+    private static readonly IReadOnlyList<CultureInfo> Languages = [Translations.Vietnamese, Translations.English];
 
     public static string Subject(AlertNotice notice)
     {
+        var (vi, en) = (Translations.In(Translations.Vietnamese), Translations.In(Translations.English));
         var where = notice.UnitCode.Length == 0 ? notice.CarrierCode : $"{notice.CarrierCode} · {notice.UnitName ?? notice.UnitCode}";
-        return $"[PostalPeak] {KindVi(notice)}: {notice.RuleNameVi} – {where} | {KindEn(notice)}: {notice.RuleNameEn}";
+        return $"[PostalPeak] {Kind(vi, notice)}: {notice.RuleNameVi} – {where} | {Kind(en, notice)}: {notice.RuleNameEn}";
     }
 
     public static string EmailBody(AlertNotice notice, string? publicBaseUrl)
     {
-        var link = Link(notice.AlertId, publicBaseUrl);
         var text = new StringBuilder();
-
-        text.AppendLine(CultureInfo.InvariantCulture, $"{KindVi(notice)}: {notice.RuleNameVi}");
-        text.AppendLine(notice.Kind switch
+        foreach (var culture in Languages)
         {
-            "resolved" => "Cảnh báo đã hết: điều kiện không còn đúng.",
-            "reminder" => "Cảnh báo vẫn đang diễn ra và chưa có ai xác nhận.",
-            _ => "Một cảnh báo mới đang diễn ra.",
-        });
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Mức độ: {SeverityVi(notice.Severity)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Doanh nghiệp: {notice.CarrierName} ({notice.CarrierCode})");
-        text.AppendLine(notice.UnitCode.Length == 0 ? "Đơn vị: toàn doanh nghiệp" : $"Đơn vị: {notice.UnitName ?? notice.UnitCode} ({notice.UnitCode})");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Chỉ số: {MetricName(notice.Metric).Vi}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Giá trị: {Number(notice.Value, Vi) ?? "không có"} (ngưỡng: {notice.Comparison} {Number(notice.Threshold, Vi)})");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Bắt đầu từ ngày báo cáo: {notice.StartedOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)}");
-        if (notice.FiringOn is { } firingVi)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Cảnh báo từ ngày báo cáo: {firingVi.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)}");
-        if (notice.ResolvedOn is { } resolvedVi)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Hết từ ngày báo cáo: {resolvedVi.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Quy tắc: {notice.RuleCode} · cảnh báo số {notice.AlertId}");
-        if (link is not null)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Xem chi tiết: {link}");
-        text.AppendLine();
-        text.AppendLine("Số liệu do doanh nghiệp tự báo cáo.");
-
-        text.AppendLine();
-        text.AppendLine(EnglishSeparator);
-        text.AppendLine();
-
-        text.AppendLine(CultureInfo.InvariantCulture, $"{KindEn(notice)}: {notice.RuleNameEn}");
-        text.AppendLine(notice.Kind switch
-        {
-            "resolved" => "The alert has resolved: the condition no longer holds.",
-            "reminder" => "The alert is still firing and nobody has acknowledged it.",
-            _ => "A new alert is firing.",
-        });
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Severity: {notice.Severity}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Carrier: {notice.CarrierName} ({notice.CarrierCode})");
-        text.AppendLine(notice.UnitCode.Length == 0 ? "Unit: the whole carrier" : $"Unit: {notice.UnitName ?? notice.UnitCode} ({notice.UnitCode})");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Indicator: {MetricName(notice.Metric).En}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Value: {Number(notice.Value, En) ?? "none"} (threshold: {notice.Comparison} {Number(notice.Threshold, En)})");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Started on report day: {notice.StartedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
-        if (notice.FiringOn is { } firingEn)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Firing since report day: {firingEn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
-        if (notice.ResolvedOn is { } resolvedEn)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Resolved on report day: {resolvedEn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Rule: {notice.RuleCode} · alert {notice.AlertId}");
-        if (link is not null)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Details: {link}");
-        text.AppendLine();
-        text.AppendLine("Figures are the carrier's self-report.");
+            if (text.Length > 0)
+            {
+                text.AppendLine();
+                text.AppendLine(EnglishSeparator);
+                text.AppendLine();
+            }
+            Part(text, culture, notice, Link(notice.AlertId, publicBaseUrl));
+        }
         return text.ToString();
+    }
+
+    private static void Part(StringBuilder text, CultureInfo culture, AlertNotice notice, string? link)
+    {
+        var t = Translations.In(culture);
+        string Day(DateOnly day) => day.ToString(t["Mail.DateFormat"], CultureInfo.InvariantCulture);
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Kind(t, notice)}: {RuleName(culture, notice.RuleNameVi, notice.RuleNameEn)}");
+        text.AppendLine(t["Mail.Lead." + (notice.Kind is "resolved" or "reminder" ? notice.Kind : "firing")]);
+        text.AppendLine();
+        text.AppendLine(t["Mail.Severity", Severity(t, notice.Severity)]);
+        text.AppendLine(t["Mail.Carrier", notice.CarrierName, notice.CarrierCode]);
+        text.AppendLine(notice.UnitCode.Length == 0 ? t["Mail.WholeCarrier"] : t["Mail.Unit", notice.UnitName ?? notice.UnitCode, notice.UnitCode]);
+        text.AppendLine(t["Mail.Indicator", MetricName(t, notice.Metric)]);
+        text.AppendLine(t["Mail.Value", Number(notice.Value, culture) ?? t["Mail.None"], notice.Comparison, Number(notice.Threshold, culture) ?? ""]);
+        text.AppendLine(t["Mail.StartedOn", Day(notice.StartedOn)]);
+        if (notice.FiringOn is { } firing)
+            text.AppendLine(t["Mail.FiringOn", Day(firing)]);
+        if (notice.ResolvedOn is { } resolved)
+            text.AppendLine(t["Mail.ResolvedOn", Day(resolved)]);
+        text.AppendLine(t["Mail.Rule", notice.RuleCode, notice.AlertId.ToString(CultureInfo.InvariantCulture)]);
+        if (link is not null)
+            text.AppendLine(t["Mail.Details", link]);
+        text.AppendLine();
+        text.AppendLine(t["Mail.SelfReport"]);
     }
 
     /// <summary>
@@ -120,35 +86,24 @@ public static class AlertMessages
     public static string? Link(long alertId, string? publicBaseUrl) =>
         string.IsNullOrWhiteSpace(publicBaseUrl) ? null : $"{publicBaseUrl.TrimEnd('/')}/alerts/{alertId.ToString(CultureInfo.InvariantCulture)}";
 
-    private static string KindVi(AlertNotice notice) => notice.Kind switch
-    {
-        "firing" => "CẢNH BÁO",
-        "resolved" => "ĐÃ HẾT",
-        "reminder" => $"NHẮC LẠI lần {notice.Sequence.ToString(CultureInfo.InvariantCulture)}",
-        _ => notice.Kind.ToUpperInvariant(),
-    };
+    private static string Kind(IStringLocalizer<Text> t, AlertNotice notice) =>
+        t["Mail.Kind." + notice.Kind, notice.Sequence.ToString(CultureInfo.InvariantCulture)] is { ResourceNotFound: false } kind
+            ? kind.Value
+            : notice.Kind.ToUpperInvariant();
 
-    private static string KindEn(AlertNotice notice) => notice.Kind switch
-    {
-        "firing" => "FIRING",
-        "resolved" => "RESOLVED",
-        "reminder" => $"REMINDER {notice.Sequence.ToString(CultureInfo.InvariantCulture)}",
-        _ => notice.Kind.ToUpperInvariant(),
-    };
+    /// <summary>Rules carry their own name in both languages; the part in English reads the English one.</summary>
+    internal static string RuleName(CultureInfo culture, string vietnamese, string english) =>
+        culture.TwoLetterISOLanguageName == "en" ? english : vietnamese;
 
-    private static string SeverityVi(string severity) => severity switch
-    {
-        "critical" => "nghiêm trọng",
-        "warning" => "cảnh báo",
-        "info" => "thông tin",
-        _ => severity,
-    };
+    /// <summary>The word for a severity in the run of a sentence (lower case), or the code when it has none.</summary>
+    internal static string Severity(IStringLocalizer<Text> t, string severity) =>
+        t["Mail.Severity." + severity] is { ResourceNotFound: false } word ? word.Value : severity;
 
-    private static (string Vi, string En) MetricName(string metric) =>
-        Metrics.TryGetValue(metric, out var name) ? name : (metric, metric);
+    internal static string MetricName(IStringLocalizer<Text> t, string metric) =>
+        Indicators.MetricCatalogue.Find(metric)?.Name(t) ?? metric;
 
     /// <summary>Up to two decimals, with the culture's separators: 1.234,5 in Vietnamese, 1,234.5 in English.</summary>
-    private static string? Number(double? value, CultureInfo culture) => value?.ToString("#,##0.##", culture);
+    internal static string? Number(double? value, CultureInfo culture) => value?.ToString("#,##0.##", culture);
 
     private sealed record Payload(string Event, int Sequence, PayloadAlert Alert);
 

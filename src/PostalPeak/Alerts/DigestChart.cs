@@ -88,7 +88,7 @@ public static class DigestChart
         if (withText)
         {
             plot.Title(title);
-            plot.YLabel("Tồn đọng cuối ngày (bưu gửi) · Closing backlog (parcels)");
+            plot.YLabel(DigestMessages.ChartAxis);
             plot.Legend.Alignment = Alignment.UpperLeft;
             plot.ShowLegend();
         }

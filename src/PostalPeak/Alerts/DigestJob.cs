@@ -128,7 +128,7 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
                     .Select(r => (r.ReportDate!.Value, r.Closing)).ToList()))
                 .ToList();
             if (department)
-                series.Add(new DigestSeries("Toàn tỉnh · Province", province.Where(r => r.ReportDate is not null)
+                series.Add(new DigestSeries(DigestMessages.ProvinceLine, province.Where(r => r.ReportDate is not null)
                     .GroupBy(r => r.ReportDate!.Value)
                     .Select(g => (g.Key, g.All(r => r.Closing is null) ? null : g.Sum(r => r.Closing))).ToList(), Total: true));
             var watch = Stopwatch.StartNew();

@@ -40,7 +40,7 @@ internal static class IngestCommand
                     if (parse.GetValue(json))
                         results.Add(new { file = file.FullName, upload = new { status = "rejected" }, issues = new[] { new { line = (int?)null, column = (string?)null, severity = "error", code = e.Code, message = e.Message } } });
                     else
-                        await context.Output.WriteLineAsync($"{file.Name}: rejected, not stored: {e.Message} ({e.Code})");
+                        await context.Output.WriteLineAsync(Translations.In(lang)["Cli.NotStored", file.Name, Translations.In(lang).Explain(e), e.Code]);
                     continue;
                 }
                 // The command waits for the result, so it runs the pipeline here rather than through the job queue.
@@ -57,11 +57,12 @@ internal static class IngestCommand
                     });
                     continue;
                 }
+                var text = Translations.In(lang);
                 await context.Output.WriteLineAsync(upload.Status switch
                 {
-                    "accepted" => $"{file.Name}: accepted as upload {upload.Id}: {upload.RowsTotal} rows, {upload.RowsNew} new, {upload.RowsCorrected} corrected, {upload.RowsUnchanged} unchanged",
-                    "duplicate" => $"{file.Name}: duplicate of upload {upload.DuplicateOf}; nothing written",
-                    _ => $"{file.Name}: rejected (upload {upload.Id}) with {upload.ErrorCount} error(s)",
+                    "accepted" => text["Cli.Accepted", file.Name, upload.Id, upload.RowsTotal ?? 0, upload.RowsNew ?? 0, upload.RowsCorrected ?? 0, upload.RowsUnchanged ?? 0],
+                    "duplicate" => text["Cli.Duplicate", file.Name, upload.DuplicateOf ?? 0],
+                    _ => text["Cli.Rejected", file.Name, upload.Id, upload.ErrorCount],
                 });
                 foreach (var issue in issues)
                     await context.Output.WriteLineAsync($"  {issue.Severity} line {issue.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {issue.ColumnName} {issue.Code}: {issue.Message(lang)}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Audit;
@@ -26,14 +27,20 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
 
     public sealed record Outcome(string File, string Carrier, long? UploadId, string Status);
 
-    private static readonly Dictionary<string, (string Vi, string En)> Reasons = new()
-    {
-        ["link"] = ("là liên kết tượng trưng (symlink); chỉ nhận tệp thật", "is a symbolic link; only real files are read"),
-        ["hard_link"] = ("là liên kết cứng tới một tệp khác; hãy chép tệp vào thư mục", "is a hard link to another file; copy the file into the folder instead"),
-        ["special"] = ("không phải tệp thường (FIFO, socket hoặc thiết bị)", "is not a regular file (a FIFO, socket or device)"),
-        ["directory"] = ("là thư mục, không phải tệp", "is a folder, not a file"),
-        ["unreadable"] = ("không đọc được", "cannot be read"),
-    };
+    /// <summary>What a carrier's folder is read in: its uploads are stored as Vietnamese, the language of their reports.</summary>
+    private const string FolderLanguage = "vi";
+
+    /// <summary>The refusals <see cref="InboxDirectory"/> gives, each with a text <c>DropFolder.Reason.{refusal}</c>.</summary>
+    private static readonly HashSet<string> Refusals = ["link", "hard_link", "special", "directory", "unreadable"];
+
+    private static readonly IStringLocalizer<Text> Vietnamese = Translations.In(Translations.Vietnamese);
+    private static readonly IStringLocalizer<Text> English = Translations.In(Translations.English);
+
+    /// <summary>
+    /// A note in the inbox, or about an entry that never became an upload, has no reader whose language is known (whoever
+    /// looks after the folder): it says it in Vietnamese, then English.
+    /// </summary>
+    private static string BothLanguages(string key, params object[] args) => $"{Vietnamese[key, args]} / {English[key, args]}";
 
     public async Task<IReadOnlyList<Outcome>> RunAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +94,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         }
         if (refusedFolders.Count > 0)
             inbox.WriteText(RefusedNote, string.Concat(refusedFolders.Select(f =>
-                $"{f}: {Reasons["link"].Vi} / {Reasons["link"].En}\n")), replace: true);
+                $"{f}: {BothLanguages("DropFolder.Reason.link")}\n")), replace: true);
         return outcomes;
     }
 
@@ -102,8 +109,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
                 logger.LogWarning("Drop folder {Folder} is named after no known carrier; its {Count} file(s) wait there", LogText.Printable(folder.Path), candidates.Count);
                 var code = LogText.Printable(carrierCode);
                 folder.WriteText(UnknownCarrierNote,
-                    $"Không có doanh nghiệp mã '{code}'. Tên thư mục phải là mã doanh nghiệp trong PostalPeak.\n"
-                    + $"No carrier has the code '{code}'. The folder must be named after a carrier code known to PostalPeak.\n", replace: true);
+                    $"{Vietnamese["DropFolder.UnknownCarrier", code]}\n{English["DropFolder.UnknownCarrier", code]}\n", replace: true);
                 outcomes.AddRange(candidates.Select(f => new Outcome(f, carrierCode, null, "unknown_carrier")));
             }
             return outcomes;
@@ -119,8 +125,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
             logger.LogWarning("Drop folder {Folder}: processed/, rejected/ or {Claim}/ is not a real folder (a link or a file); nothing there is read until it is",
                 LogText.Printable(folder.Path), ClaimFolder);
             folder.WriteText(RefusedNote,
-                "Các thư mục processed/, rejected/ và .processing/ phải là thư mục thật (không phải liên kết). Chưa tệp nào được đọc cho tới khi sửa.\n"
-                + "processed/, rejected/ and .processing/ must be real folders (not links). No file is read until that is fixed.\n", replace: true);
+                $"{Vietnamese["DropFolder.NotRealFolders"]}\n{English["DropFolder.NotRealFolders"]}\n", replace: true);
             return outcomes;
         }
 
@@ -159,9 +164,10 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         if (content is null)
         {
             logger.LogWarning("Drop folder: {File} of {Carrier} {Reason} and is not read", LogText.Printable(name), carrierCode, refusal);
-            var (vi, en) = Reasons.GetValueOrDefault(refusal ?? "unreadable", Reasons["unreadable"]);
+            var reason = "DropFolder.Reason." + (refusal is not null && Refusals.Contains(refusal) ? refusal : "unreadable");
+            var message = $"{Vietnamese["DropFolder.RefusedFile", Vietnamese[reason].Value]} / {English["DropFolder.RefusedFile", English[reason].Value]}";
             var target = MoveOut(claimed, rejected, name);
-            rejected.WriteText(target + ".errors.csv", ErrorLine("refused_entry", $"Tệp {vi}. / The file {en}."), replace: false);
+            rejected.WriteText(target + ".errors.csv", await ErrorReport.RefusalAsync("refused_entry", message, Vietnamese, cancellationToken), replace: false);
             return new Outcome(name, carrierCode, null, "refused");
         }
         try
@@ -170,13 +176,14 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
             {
                 if (info.Size > store.MaxBytes)
                     throw store.TooLarge(info.Size);
-                upload = await store.ReceiveAsync(content, name, "folder", carrierCode, actor, "vi", cancellationToken);
+                upload = await store.ReceiveAsync(content, name, "folder", carrierCode, actor, FolderLanguage, cancellationToken);
             }
         }
         catch (InputException e)
         {
             var target = MoveOut(claimed, rejected, name);
-            rejected.WriteText(target + ".errors.csv", ErrorLine(e.Code, e.Message), replace: false);
+            var text = Translations.In(FolderLanguage);
+            rejected.WriteText(target + ".errors.csv", await ErrorReport.RefusalAsync(e.Code, text.Explain(e), text, cancellationToken), replace: false);
             return new Outcome(name, carrierCode, null, "rejected");
         }
 
@@ -186,15 +193,12 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
         if (status is "rejected" or "failed")
         {
             using var report = new MemoryStream();
-            await ErrorReport.WriteAsync(report, await store.IssuesAsync(upload.Id), upload.Language, cancellationToken);
+            await ErrorReport.WriteAsync(report, await store.IssuesAsync(upload.Id), Translations.In(upload.Language), cancellationToken);
             rejected.WriteText(moved + ".errors.csv", System.Text.Encoding.UTF8.GetString(report.ToArray()), replace: false);
         }
         logger.LogInformation("Drop folder: {File} of {Carrier} is upload {Upload}, {Status}", LogText.Printable(name), carrierCode, upload.Id, status);
         return new Outcome(name, carrierCode, upload.Id, status);
     }
-
-    private static string ErrorLine(string code, string message) =>
-        $"line,column,severity,code,message\r\n,,error,{code},\"{message.Replace("\"", "\"\"", StringComparison.Ordinal)}\"\r\n";
 
     private string MoveOut(InboxDirectory from, InboxDirectory to, string name)
     {

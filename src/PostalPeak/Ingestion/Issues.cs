@@ -64,11 +64,18 @@ public sealed class IssueCollector
 {
     public const int Limit = 1000;
     private readonly List<Issue> _kept = [];
+    private IReadOnlyDictionary<string, string> _headers = new Dictionary<string, string>();
 
     public int ErrorCount { get; private set; }
     public int WarningCount { get; private set; }
     public IReadOnlyList<Issue> Kept => _kept;
     public bool HasErrors => ErrorCount > 0;
+
+    /// <summary>What the file called each canonical column: an issue then names the column as the carrier wrote it.</summary>
+    public void NameColumns(IReadOnlyDictionary<string, string> headers) => _headers = headers;
+
+    /// <summary>The file's header of a canonical column, null when the file had none (or the column is not canonical).</summary>
+    public string? HeaderOf(string? column) => column is null ? null : _headers.GetValueOrDefault(column);
 
     public void Add(Issue issue)
     {

@@ -66,7 +66,7 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
             // swallowing the file, a megabyte line, or not a report at all.
             var line = e.LineNumber > 0 ? (int)Math.Min(e.LineNumber, int.MaxValue) : (int?)null;
             issues.Add(Issue.Error(line, null, IssueCodes.RecordTooLong, ("line", (line ?? rows + 2).ToString(CultureInfo.InvariantCulture)),
-                ("max", MaxRecordBytes.ToString("N0", CultureInfo.InvariantCulture))));
+                ("max", MaxRecordBytes.ToString(CultureInfo.InvariantCulture))));
             return new Summary(rows, null);
         }
         if (rows == 0 && !issues.HasErrors)
@@ -94,6 +94,7 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
             else if (!columns.TryAdd(canonical, index))
                 issues.Add(Issue.Error(1, header, IssueCodes.DuplicateColumn, ("header", header), ("column", canonical)));
         }
+        issues.NameColumns(columns.ToDictionary(c => c.Key, c => headers[c.Value].Trim().Trim('\uFEFF'), StringComparer.Ordinal));
         var ok = !issues.HasErrors;
         foreach (var required in ReportColumns.Required.Where(r => !columns.ContainsKey(r)))
         {

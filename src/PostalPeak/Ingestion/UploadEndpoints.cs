@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
@@ -13,7 +14,9 @@ namespace PostalPeak.Ingestion;
 
 public static class UploadEndpoints
 {
-    public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message);
+    /// <param name="Column">The canonical column, or the file's header when it names none.</param>
+    /// <param name="ColumnHeader">What the file called <paramref name="Column"/>, when it had such a header.</param>
+    public sealed record UploadIssue(int? Line, string? Column, string Severity, string Code, string Message, string? ColumnHeader);
     public sealed record UploadDetail(Upload Upload, IReadOnlyList<UploadIssue> Issues, int IssuesShown);
 
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
@@ -42,13 +45,12 @@ public static class UploadEndpoints
             return Results.Ok(await store.ListAsync(only, Math.Clamp(limit ?? 50, 1, 500)));
         });
 
-        uploads.MapGet("/{id:long}", async Task<IResult> (long id, ClaimsPrincipal user, UploadStore store) =>
+        uploads.MapGet("/{id:long}", async Task<IResult> (long id, ClaimsPrincipal user, UploadStore store, HttpContext http, IStringLocalizer<Text> text) =>
         {
             var upload = await store.FindForAsync(id, user);
             if (upload is null)
-                return NotFound(id);
-            var language = IssueMessages.CurrentLanguage();
-            var issues = (await store.IssuesAsync(id)).Select(i => new UploadIssue(i.Line, i.ColumnName, i.Severity, i.Code, i.Message(language))).ToList();
+                return NotFound(http, id);
+            var issues = (await store.IssuesAsync(id)).Select(i => new UploadIssue(i.Line, i.ColumnName, i.Severity, i.Code, i.Message(text), i.ColumnHeader)).ToList();
             return Results.Ok(new UploadDetail(upload, issues, issues.Count));
         });
 
@@ -56,9 +58,11 @@ public static class UploadEndpoints
         {
             var upload = await store.FindForAsync(id, user);
             if (upload is null)
-                return NotFound(id);
+                return NotFound(http, id);
             var issues = await store.IssuesAsync(id);
-            return Results.Stream(stream => ErrorReport.WriteAsync(stream, issues, IssueMessages.CurrentLanguage(), http.RequestAborted),
+            // The uploader's language (what the file was sent in), unless the reader chose one.
+            var text = Translations.In(ShellExtensions.ChosenCulture(http) ?? Translations.Culture(upload.Language));
+            return Results.Stream(stream => ErrorReport.WriteAsync(stream, issues, text, http.RequestAborted),
                 "text/csv; charset=utf-8", $"upload-{id}-errors.csv");
         });
 
@@ -66,7 +70,7 @@ public static class UploadEndpoints
         {
             var upload = await store.FindForAsync(id, user);
             if (upload is null)
-                return NotFound(id);
+                return NotFound(http, id);
             return Results.Stream(stream => store.WriteContentAsync(id, stream, http.RequestAborted), "text/csv", upload.OriginalName);
         });
 
@@ -74,7 +78,7 @@ public static class UploadEndpoints
         uploads.MapPost("/{id:long}/retry", async Task<IResult> (long id, HttpContext http, UploadStore store, UploadPipeline pipeline) =>
         {
             if (await store.FindAsync(id) is null)
-                return NotFound(id);
+                return NotFound(http, id);
             if (!await store.RetryAsync(id, Actor.From(http), http.RequestAborted))
                 throw new InputException("not_failed", $"Only an upload that failed can be processed again (upload {id} is in another state).",
                     StatusCodes.Status409Conflict) { Args = [id] };
@@ -86,9 +90,12 @@ public static class UploadEndpoints
 
     private static Dictionary<string, object?> Code(string code) => new() { ["code"] = code };
 
+    /// <summary>The text of a problem's detail, in the reader's language (<see cref="ShellExtensions.ReaderCulture"/>).</summary>
+    private static string Detail(HttpContext http, string key, params object[] args) => Translations.In(ShellExtensions.ReaderCulture(http))[key, args];
+
     /// <summary>Missing and another carrier's answer alike (<see cref="UploadStore.FindForAsync"/>).</summary>
-    private static IResult NotFound(long id) =>
-        Results.Problem(statusCode: 404, title: $"No upload {id} that your account may see.", extensions: Code("not_found"));
+    private static IResult NotFound(HttpContext http, long id) =>
+        Results.Problem(statusCode: 404, title: $"No upload {id} that your account may see.", detail: Detail(http, "Upload.NotFound", id), extensions: Code("not_found"));
 
     /// <summary>
     /// Stores the file (multipart field "file", or the raw body with its name in X-File-Name) and queues it.
@@ -102,7 +109,8 @@ public static class UploadEndpoints
         // A token or carrier manager naming another carrier is refused, not quietly filed under its own.
         var carrierCode = user.CarrierScope(carrier);
         if (carrierCode is null)
-            return Results.Problem(statusCode: 400, title: "Say which carrier the file is for: ?carrier=CODE.", extensions: Code("carrier_required"));
+            return Results.Problem(statusCode: 400, title: "Say which carrier the file is for: ?carrier=CODE.", detail: Detail(http, "Upload.CarrierRequired"),
+                extensions: Code("carrier_required"));
         // Counted before the body is read: a flood costs one small statement per request, not a stored file.
         if (await rateLimit.TakeAsync(carrierCode, http.RequestAborted) is { } retryAfter)
         {
@@ -110,6 +118,7 @@ public static class UploadEndpoints
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
                 title: $"Carrier '{carrierCode}' has sent {options.Value.UploadsPerMinute} uploads within a minute, the most allowed for all its tokens and people together; send again in {seconds} s.",
+                detail: Detail(http, "Error.rate_limited", options.Value.UploadsPerMinute, seconds),
                 extensions: new Dictionary<string, object?> { ["code"] = "rate_limited", ["retry_after"] = seconds });
         }
 
@@ -120,14 +129,16 @@ public static class UploadEndpoints
             throw store.TooLarge(http.Request.ContentLength.Value);
 
         Upload upload;
-        var language = IssueMessages.CurrentLanguage();
+        // The language the uploader chose, kept with the upload: its errors.csv and the drop folder's report speak it.
+        var language = ShellExtensions.ChosenCulture(http)?.TwoLetterISOLanguageName == "en" ? "en" : "vi";
         var channel = user.IsInRole(Roles.CarrierToken) ? "api" : "web";
         if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var file = form.Files.GetFile("file");
             if (file is null)
-                return Results.Problem(statusCode: 400, title: "The form has no field named 'file'.", extensions: Code("file_required"));
+                return Results.Problem(statusCode: 400, title: "The form has no field named 'file'.", detail: Detail(http, "Upload.FileRequired"),
+                    extensions: Code("file_required"));
             if (file.Length > store.MaxBytes)
                 throw store.TooLarge(file.Length);
             await using var content = file.OpenReadStream();

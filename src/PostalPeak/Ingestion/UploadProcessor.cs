@@ -156,7 +156,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
         var detected = await TextEncodingDetector.DetectAsync(() => OpenContentAsync(uploadId, cancellationToken), cancellationToken);
         if (!detected.IsText)
         {
-            issues.Add(Issue.Error(null, null, IssueCodes.NotText, ("reason", detected.NotTextReason == "binary" ? "binary content" : "unknown text encoding")));
+            issues.Add(Issue.Error(null, null, IssueCodes.NotText, ("reason", detected.NotTextReason ?? "undecodable")));
             return null;
         }
 
@@ -335,7 +335,7 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
         if (issues is { Kept.Count: > 0 })
         {
             await using var importer = await connection.BeginBinaryImportAsync(
-                "copy upload_issue (upload_id, seq, severity, line, column_name, code, args) from stdin (format binary)", cancellationToken);
+                "copy upload_issue (upload_id, seq, severity, line, column_name, code, args, column_header) from stdin (format binary)", cancellationToken);
             var seq = 0;
             foreach (var issue in issues.Kept)
             {
@@ -353,6 +353,10 @@ public sealed class UploadProcessor(NpgsqlDataSource db, TimeProvider clock, IOp
                     await importer.WriteNullAsync(cancellationToken);
                 await importer.WriteAsync(issue.Code, NpgsqlDbType.Text, cancellationToken);
                 await importer.WriteAsync(JsonSerializer.Serialize(issue.Args), NpgsqlDbType.Jsonb, cancellationToken);
+                if (issues.HeaderOf(issue.Column) is { } header)
+                    await importer.WriteAsync(header, NpgsqlDbType.Text, cancellationToken);
+                else
+                    await importer.WriteNullAsync(cancellationToken);
             }
             await importer.CompleteAsync(cancellationToken);
         }

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Microsoft.Extensions.Localization;
 using PostalPeak.Audit;
 using PostalPeak.Shell;
 
@@ -16,10 +17,19 @@ public sealed record Upload(
     public bool IsFinal => Status is "accepted" or "rejected" or "duplicate" or "failed";
 }
 
-public sealed record StoredIssue(int Seq, string Severity, int? Line, string? ColumnName, string Code, string Args)
+/// <param name="ColumnHeader">What the file called <paramref name="ColumnName"/>, when it is a canonical column the file had.</param>
+public sealed record StoredIssue(int Seq, string Severity, int? Line, string? ColumnName, string Code, string Args, string? ColumnHeader)
 {
-    public string Message(string language) =>
-        IssueMessages.Render(Code, System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(Args) ?? [], language);
+    public string Message(IStringLocalizer<Text> text) =>
+        IssueMessages.Render(text, Code, System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(Args) ?? [], ColumnName, ColumnHeader);
+
+    /// <summary>The message in a stored language ("vi", "en"), for readers outside a request.</summary>
+    public string Message(string language) => Message(Translations.In(language));
+
+    /// <summary>The column as the file named it, with PostalPeak's name beside (<see cref="IssueMessages.ColumnLabel"/>).</summary>
+    public string Column(IStringLocalizer<Text> text) => IssueMessages.ColumnLabel(text, ColumnName, ColumnHeader);
+
+    public string SeverityName(IStringLocalizer<Text> text) => text["Severity." + Severity];
 }
 
 /// <summary>
@@ -72,9 +82,14 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
         }
     }
 
+    /// <summary>A file over the limit; <paramref name="size"/> is what arrived of it so far, 0 when unknown.</summary>
     public InputException TooLarge(long size) => new(IssueCodes.TooLarge, string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"The file is larger than the limit of {MaxBytes:N0} bytes{(size > 0 ? $" (at least {size:N0} bytes arrived)" : "")}. Split it into several files."),
-        StatusCodes.Status413PayloadTooLarge);
+        StatusCodes.Status413PayloadTooLarge)
+    {
+        Args = [new ByteSize(MaxBytes), new ByteSize(size)],
+        Key = size > 0 ? "Error.too_large" : "Error.too_large_limit",
+    };
 
     private async Task<Upload> InsertAsync(Stream file, long size, byte[] hash, string originalName, string channel, string carrierCode,
         Actor actor, string language, CancellationToken cancellationToken)
@@ -176,7 +191,7 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
     {
         await using var connection = await db.OpenConnectionAsync();
         return (await connection.QueryAsync<StoredIssue>(
-            "select seq, severity, line, column_name, code, args::text as args from upload_issue where upload_id = @id order by seq", new { id })).AsList();
+            "select seq, severity, line, column_name, code, args::text as args, column_header from upload_issue where upload_id = @id order by seq", new { id })).AsList();
     }
 
     /// <summary>The original bytes, streamed from the database.</summary>

@@ -5,10 +5,10 @@
     const drop = document.getElementById('drop');
     const body = document.querySelector('#results tbody');
     const label = s => form.dataset['status' + s[0].toUpperCase() + s.slice(1)] || s;
-    // The carrier's upload budget is said in the reader's language, with the wait the server gave.
+    // A refusal is read in the page's language (the problem's detail); the carrier's upload budget with the wait the server gave.
     const explain = (response, answer) => answer.code === 'rate_limited'
         ? form.dataset.rateLimited.replace('{seconds}', response.headers.get('Retry-After') || '60')
-        : answer.title || response.status;
+        : answer.detail || answer.title || response.status;
     const cell = (row, text, cls) => { const td = row.insertCell(); td.textContent = text; if (cls) td.className = cls; return td; };
 
     async function send(file) {

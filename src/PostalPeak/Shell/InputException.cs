@@ -15,6 +15,8 @@ public sealed class InputException(string code, string message, int status = Sta
     public int? RetryAfterSeconds { get; init; }
     /// <summary>The query parameter, form field or header at fault, when it is one; the API answer names it.</summary>
     public string? Parameter { get; init; }
+    /// <summary>The Text.resx key of the translated message when it is not <c>Error.{Code}</c> (one code, two wordings).</summary>
+    public string? Key { get; init; }
 
     public static InputException NotFound(string what, string key) => new("not_found", $"No {what} '{key}'.", StatusCodes.Status404NotFound) { Args = [what, key] };
 }

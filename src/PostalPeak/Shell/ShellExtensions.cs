@@ -139,6 +139,7 @@ public static class ShellExtensions
         {
             await Results.Problem(statusCode: StatusCodes.Status400BadRequest,
                 title: "The anti-forgery token is missing or invalid; reload the page and try again.",
+                detail: Translations.In(ReaderCulture(context))["Error.antiforgery"],
                 extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" }).ExecuteAsync(context);
             return;
         }
@@ -146,23 +147,40 @@ public static class ShellExtensions
     }
 
     /// <summary>
+    /// The language the reader of an API answer chose, or null when they chose none: a person chooses with the culture
+    /// cookie (the language switch) or ?culture=, never with the browser's Accept-Language, which follows the computer
+    /// rather than the page; a bearer-token client chooses with ?culture= or Accept-Language.
+    /// </summary>
+    public static CultureInfo? ChosenCulture(HttpContext context)
+    {
+        var chosen = context.Features.Get<IRequestCultureFeature>();
+        return chosen?.Provider switch
+        {
+            QueryStringRequestCultureProvider or CookieRequestCultureProvider => chosen.RequestCulture.UICulture,
+            not null when IsBearer(context) => chosen.RequestCulture.UICulture,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The language of a problem's <c>detail</c>: the reader's choice, else Vietnamese for a person (the pages' language)
+    /// and English for a bearer-token client (what machines have always read in <c>title</c>).
+    /// </summary>
+    public static CultureInfo ReaderCulture(HttpContext context) => ChosenCulture(context) ?? (IsBearer(context) ? English : Vietnamese);
+
+    private static bool IsBearer(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// A refusal that asks the reader to wait and send again (a full queue, the database away) is said in the caller's
     /// language: the upload page shows it as it comes. Other problems keep their English title; pages translate by code.
     /// </summary>
-    private static string Localized(HttpContext context, InputException refused)
-    {
-        // The request's culture was set further down the pipeline and does not flow back up with the exception.
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? Vietnamese;
-        try
-        {
-            return context.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>().Explain(refused);
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = before;
-        }
-    }
+    /// <remarks>
+    /// The request's culture was set further down the pipeline and does not flow back up with the exception, so the
+    /// text is read in it explicitly (its numbers too).
+    /// </remarks>
+    private static string Localized(HttpContext context, InputException refused) =>
+        Translations.In(context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? Vietnamese).Explain(refused);
 
     private static string Localized(HttpContext context, string code, string english) =>
         Localized(context, new InputException(code, english));
@@ -208,6 +226,7 @@ public static class ShellExtensions
         }
         catch (Exception exception) when (!context.Response.HasStarted && exception is not OperationCanceledException)
         {
+            var reader = Translations.In(ReaderCulture(context));
             var (status, title, code) = exception switch
             {
                 InputException { RetryAfterSeconds: not null } input => (input.Status, Localized(context, input), input.Code),
@@ -222,6 +241,17 @@ public static class ShellExtensions
                     Localized(context, "database_unavailable", "The database cannot be reached for the moment. Nothing was done, and a file sent with the request was NOT received: send it again in a few minutes."),
                     "database_unavailable"),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server. If you were sending a file, look for it in the upload list before sending it again; report the error if it persists.", "internal_error"),
+            };
+            // The same refusal in the reader's language, with numbers and sizes written their way; title keeps the
+            // wording API clients have always had.
+            var detail = exception switch
+            {
+                InputException input => reader.Explain(input),
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                    reader.Explain(context.RequestServices.GetRequiredService<Ingestion.UploadStore>().TooLarge(0)),
+                BadHttpRequestException bad => reader["Error.bad_request", bad.Message].Value,
+                _ when status == StatusCodes.Status503ServiceUnavailable => reader["Error.database_unavailable"].Value,
+                _ => reader["Error.internal_error"].Value,
             };
             var retryAfter = exception switch
             {
@@ -238,6 +268,7 @@ public static class ShellExtensions
             {
                 Status = status,
                 Title = title,
+                Detail = detail,
                 Extensions = { ["code"] = code, ["trace_id"] = context.TraceIdentifier },
             };
             if (exception is InputException { Parameter: { } parameter })

@@ -157,7 +157,8 @@ public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDispo
             Assert.Contains("Bị từ chối", listed, StringComparison.Ordinal);
             Assert.Equal("Bị từ chối", status.Trim());
             Assert.Equal("3", unknownUnit[0].Trim());
-            Assert.Equal("unit_code", unknownUnit[1].Trim());
+            // The column as the file named it, with PostalPeak's name beside (it read the bare "unit_code" before).
+            Assert.Equal("Mã đơn vị (unit_code)", unknownUnit[1].Trim());
             Assert.Equal("Lỗi", unknownUnit[2].Trim());
             Assert.Equal("Mã đơn vị \"380\" không có hiệu lực vào ngày 10/02/2026. Trước 01/07/2025 dùng mã huyện, từ 01/07/2025 dùng mã xã/phường.",
                 unknownUnit[4].Trim());

@@ -103,7 +103,7 @@ public sealed class ChannelTests
             ["ingest", "--carrier", Examples.Carrier, .. Examples.All().Where(e => e.Status == "accepted").Select(e => e.Path)]);
 
         Assert.Equal(PostalPeak.Cli.ExitCodes.Success, result.ExitCode);
-        Assert.Contains("accepted as upload", result.Output, StringComparison.Ordinal);
+        Assert.Contains("đã nhận, lần gửi", result.Output, StringComparison.Ordinal); // --language defaults to vi
     }
 
     [Fact]

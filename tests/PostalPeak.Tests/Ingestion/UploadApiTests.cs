@@ -162,7 +162,9 @@ public sealed class UploadApiTests
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
         var english = await client.GetStringAsync($"/api/v1/uploads/{id}/errors.csv");
 
-        Assert.StartsWith("line,column,severity,code,message", vietnamese.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        // The upload was sent in Vietnamese (no language asked): its report's headers are Vietnamese too, not English.
+        Assert.StartsWith("Dòng,Cột,Mức độ,Mã,Nội dung", vietnamese.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.StartsWith("Line,Column,Severity,Code,Message", english.TrimStart('\uFEFF'), StringComparison.Ordinal);
         Assert.Contains("unknown_unit", vietnamese, StringComparison.Ordinal);
         Assert.Contains("không được âm", vietnamese, StringComparison.Ordinal);
         Assert.Contains("cannot be negative", english, StringComparison.Ordinal);

@@ -69,6 +69,25 @@ public sealed class ShellTests
     }
 
     [Fact]
+    public void EveryTextTakesTheSamePlaceholdersInBothLanguages()
+    {
+        var folder = Path.Combine(Storage.MigrationTests.RepositoryRoot(), "src", "PostalPeak", "Shell");
+        static Dictionary<string, string> Read(string file) => XDocument.Load(file).Root!.Elements("data")
+            .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+        static string Placeholders(string text) => string.Join(" ", System.Text.RegularExpressions.Regex
+            .Matches(text, @"\{([A-Za-z0-9_]+)(?::[^}]*)?\}").Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal));
+        // Vietnamese names the missing thing by its key alone ("Không tìm thấy '{1}'"), English says what it is ("No {0} '{1}'").
+        string[] sayLess = ["Error.not_found"];
+
+        var vietnamese = Read(Path.Combine(folder, "Text.resx"));
+        var english = Read(Path.Combine(folder, "Text.en.resx"));
+
+        // A misspelt {name} in one language would print as itself instead of the value.
+        Assert.All(vietnamese.Where(pair => !sayLess.Contains(pair.Key) && english.ContainsKey(pair.Key)),
+            pair => Assert.True(Placeholders(pair.Value) == Placeholders(english[pair.Key]), pair.Key));
+    }
+
+    [Fact]
     public async Task OpenApiDocumentDescribesTheApi()
     {
         await using var app = await TestApp.StartAsync();
