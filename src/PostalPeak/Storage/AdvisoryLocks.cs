@@ -16,7 +16,7 @@ public static class AdvisoryLocks
     /// </summary>
     public static readonly string LockCarrier = $"select pg_advisory_xact_lock({CarrierClass}, @carrierId)";
 
-    /// <summary>One drop-folder run per inbox across every instance (parameter <c>@inboxPath</c>), held by the session.</summary>
+    /// <summary>One drop-folder run per inbox across every instance (parameter <c>@inboxPath</c>), held by the connection until unlocked.</summary>
     public static readonly string TryLockInbox = $"select pg_try_advisory_lock({InboxClass}, hashtext(@inboxPath))";
 
     public static readonly string UnlockInbox = $"select pg_advisory_unlock({InboxClass}, hashtext(@inboxPath))";
