@@ -94,7 +94,8 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
             else if (!columns.TryAdd(canonical, index))
                 issues.Add(Issue.Error(1, header, IssueCodes.DuplicateColumn, ("header", header), ("column", canonical)));
         }
-        issues.NameColumns(columns.ToDictionary(c => c.Key, c => headers[c.Value].Trim().Trim('\uFEFF'), StringComparer.Ordinal));
+        // Kept short: a header padded with a megabyte of spaces still names its column, and would be stored with every issue.
+        issues.NameColumns(columns.ToDictionary(c => c.Key, c => Shorten(headers[c.Value].Trim().Trim('\uFEFF')), StringComparer.Ordinal));
         var ok = !issues.HasErrors;
         foreach (var required in ReportColumns.Required.Where(r => !columns.ContainsKey(r)))
         {
