@@ -1,42 +1,61 @@
-using PostalPeak.Shell;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace PostalPeak.Accounts;
 
 /// <summary>
-/// Refuses a request whose route names a carrier the user may not act for. Every endpoint with a
-/// <c>{carrierCode}</c> route value carries it, so a carrier manager can never reach another carrier's data.
+/// Refuses a request that names a carrier the caller may not act for (<see cref="CarrierScope"/>), in its route
+/// (<c>{carrierCode}</c>) or its query (<c>carrier=</c>), before the handler runs. Declared once per route group
+/// that names carriers; pages get it from <see cref="CarrierPageAccessFilter"/>. The handlers still read their
+/// effective filter from <see cref="CarrierScope.Filter"/>, which refuses in the same words.
 /// </summary>
 public static class CarrierAccessFilter
 {
     public const string RouteValue = "carrierCode";
+    public const string QueryValue = "carrier";
+
+    /// <summary>Marks the endpoints that carry the filter, so a test can tell one that names carriers without it.</summary>
+    public sealed class Metadata;
 
     public static TBuilder RequireCarrierAccess<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new Metadata()).AddEndpointFilter(async (context, next) =>
         {
-            var http = context.HttpContext;
-            if (http.Request.RouteValues[RouteValue] is string code && !http.User.MayActFor(code))
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                    detail: $"Your account may not act for carrier '{code}'.", extensions: new Dictionary<string, object?> { ["code"] = "carrier_forbidden" });
+            if (Refused(context.HttpContext) is { } code)
+                throw CarrierScope.Forbidden(code);
             return await next(context);
         });
+
+    /// <summary>The carrier the request names and the caller may not act for, if any.</summary>
+    public static string? Refused(HttpContext http)
+    {
+        var scope = CarrierScope.Of(http.User);
+        if (http.GetRouteValue(RouteValue) is string routed && !scope.MayActFor(routed))
+            return routed;
+        return http.Request.Query[QueryValue].FirstOrDefault(named => !string.IsNullOrWhiteSpace(named) && !scope.MayActFor(named));
+    }
 }
 
 /// <summary>
-/// The same rule for pages: any page whose route names a carrier refuses a user who may not act for it,
-/// before any handler runs, and also when a request selects no handler at all (a bare POST renders the page).
+/// The same rule for pages: any page whose route or query names a carrier refuses a user who may not act for it,
+/// before any handler runs, and also when a request selects no handler at all (a bare POST renders the page). A
+/// refusal a handler raises itself (<see cref="CarrierScope.Filter"/>) ends on the same access-denied page.
 /// </summary>
-public sealed class CarrierPageAccessFilter : Microsoft.AspNetCore.Mvc.Filters.IAsyncPageFilter
+public sealed class CarrierPageAccessFilter : IAsyncPageFilter
 {
-    public Task OnPageHandlerSelectionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) => Task.CompletedTask;
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
-    public async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
-        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (context.RouteData.Values[CarrierAccessFilter.RouteValue] is string code && !context.HttpContext.User.MayActFor(code))
+        if (CarrierAccessFilter.Refused(context.HttpContext) is not null)
         {
-            context.Result = new Microsoft.AspNetCore.Mvc.ForbidResult();
+            context.Result = new ForbidResult();
             return;
         }
-        await next();
+        var executed = await next();
+        if (executed.Exception is Shell.InputException { Code: "carrier_forbidden" } && !executed.ExceptionHandled)
+        {
+            executed.Result = new ForbidResult();
+            executed.ExceptionHandled = true;
+        }
     }
 }

@@ -20,8 +20,6 @@ public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (Carrier is not null && !User.MayActFor(Carrier))
-            return Forbid();
         if (Season.Length == 0)
         {
             var coming = Calendar.Seasons.ComingYear(DateTime.UtcNow);
@@ -29,7 +27,7 @@ public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
         }
         if (!Metrics.Contains(Metric))
             Metric = "closing";
-        Carrier = User.CarrierScope(Carrier);
+        Carrier = CarrierScope.Of(User).Filter(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
         Rows = await indicators.RollUpAsync(new IndicatorFilter(Season, Carrier, Unit, null, null, "tet_offset", by), cancellationToken);

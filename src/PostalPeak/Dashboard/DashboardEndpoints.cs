@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
@@ -42,7 +41,7 @@ public static class DashboardEndpoints
     {
         // /charts/backlog.png, /charts/heatmap.svg, /charts/intake.csv (the table behind the chart), with the indicator filters.
         app.MapGet("/charts/{kind}.{format}", async (string kind, string format, [FromQuery] int[]? season, string? carrier, string? unit,
-            string? by, string? metric, int? width, int? height, ClaimsPrincipal user, IndicatorQuery query, Seasons seasons, IMemoryCache cache,
+            string? by, string? metric, int? width, int? height, CarrierScope scope, IndicatorQuery query, Seasons seasons, IMemoryCache cache,
             NpgsqlDataSource db, CancellationToken cancellationToken) =>
         {
             if (!ChartRequest.Kinds.Contains(kind))
@@ -53,9 +52,8 @@ public static class DashboardEndpoints
             if (metric is not null && !ComparePageModel.Metrics.Contains(metric.ToLowerInvariant()))
                 throw new InputException("invalid_metric", $"The metric must be one of {string.Join(", ", ComparePageModel.Metrics)}.")
                     { Args = [string.Join(", ", ComparePageModel.Metrics)] };
-            var scope = user.CarrierScope(carrier);
             var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
-            var request = new ChartRequest(kind, years, scope, unit,
+            var request = new ChartRequest(kind, years, scope.Filter(carrier), unit,
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), (metric ?? "days_to_clear").ToLowerInvariant(),
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");
@@ -80,7 +78,7 @@ public static class DashboardEndpoints
                 return image;
             });
             return Results.File(bytes!, format == "svg" ? "image/svg+xml" : "image/png");
-        }).WithTags("Charts");
+        }).WithTags("Charts").RequireCarrierAccess();
         return app;
     }
 }
