@@ -20,18 +20,18 @@ public static class CarrierAccessFilter
     public static TBuilder RequireCarrierAccess<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new Metadata()).AddEndpointFilter(async (context, next) =>
         {
-            if (Refused(context.HttpContext) is { } code)
+            if (Refused(context.HttpContext, query: true) is { } code)
                 throw CarrierScope.Forbidden(code);
             return await next(context);
         });
 
-    /// <summary>The carrier the request names and the caller may not act for, if any.</summary>
-    public static string? Refused(HttpContext http)
+    /// <summary>The carrier the request names (in its route, and with <paramref name="query"/> in its query) and the caller may not act for, if any.</summary>
+    public static string? Refused(HttpContext http, bool query)
     {
         var scope = CarrierScope.Of(http.User);
         if (http.GetRouteValue(RouteValue) is string routed && !scope.MayActFor(routed))
             return routed;
-        return http.Request.Query[QueryValue].FirstOrDefault(named => !string.IsNullOrWhiteSpace(named) && !scope.MayActFor(named));
+        return query ? http.Request.Query[QueryValue].FirstOrDefault(named => !string.IsNullOrWhiteSpace(named) && !scope.MayActFor(named)) : null;
     }
 }
 
@@ -46,7 +46,10 @@ public sealed class CarrierPageAccessFilter : IAsyncPageFilter
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (CarrierAccessFilter.Refused(context.HttpContext) is not null)
+        // The query counts where the page reads it: the error page, re-executed with a refused request's query, does not.
+        var readsCarrierQuery = context.ActionDescriptor.BoundProperties.Concat(context.HandlerMethod?.Parameters ?? [])
+            .Any(p => string.Equals(p.BindingInfo?.BinderModelName ?? p.Name, CarrierAccessFilter.QueryValue, StringComparison.OrdinalIgnoreCase));
+        if (CarrierAccessFilter.Refused(context.HttpContext, readsCarrierQuery) is not null)
         {
             context.Result = new ForbidResult();
             return;
