@@ -30,8 +30,9 @@ public static class CarrierAccessFilter
     {
         var scope = CarrierScope.Of(http.User);
         if (http.GetRouteValue(RouteValue) is string routed && !scope.MayActFor(routed))
-            return routed;
-        return query ? http.Request.Query[QueryValue].FirstOrDefault(named => !string.IsNullOrWhiteSpace(named) && !scope.MayActFor(named)) : null;
+            return Carriers.CarrierCodes.Normalize(routed);
+        var named = query ? http.Request.Query[QueryValue].FirstOrDefault(code => !string.IsNullOrWhiteSpace(code) && !scope.MayActFor(code)) : null;
+        return named is null ? null : Carriers.CarrierCodes.Normalize(named);
     }
 }
 

@@ -305,6 +305,8 @@ public sealed partial class AccessTests
         Assert.Equal(HttpStatusCode.Accepted, uploaded.StatusCode);
         Assert.Equal("ALPHA", (await uploaded.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("carrier_code").GetString());
         Assert.Equal(HttpStatusCode.OK, (await token.GetAsync("/api/v1/uploads?carrier=alpha")).StatusCode);
+        var filed = await IndicatorTestData.IngestAsync(app, "alpha", "report_date,unit_code,carrier_code,received,delivered\n2024-01-11,380,Alpha,1,1\n");
+        Assert.Equal(("ALPHA", "accepted"), (filed.CarrierCode, filed.Status));
         Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync("/alerts?carrier=alpha")).StatusCode);
 
         // Every route that names a carrier answers the lower-case code as the stored one, for its own manager and for an admin.
