@@ -53,7 +53,7 @@ internal static class AccountEndpoints
         tokens.MapPost("/", async Task<Created<CreatedApiToken>> (string carrierCode, NewToken body, ApiTokens store, HttpContext http) =>
         {
             var created = await store.CreateAsync(carrierCode, body.Name, body.ExpiresAt, Actor.From(http));
-            return TypedResults.Created($"/api/v1/carriers/{carrierCode}/tokens/{created.Token.Id}", created);
+            return TypedResults.Created($"/api/v1/carriers/{created.Token.CarrierCode}/tokens/{created.Token.Id}", created);
         }).RequireAuthorization(policy => policy.RequireRole(Roles.Admin, Roles.CarrierManager));
         tokens.MapDelete("/{tokenId:int}", (string carrierCode, int tokenId, ApiTokens store, HttpContext http) =>
             store.RevokeAsync(carrierCode, tokenId, Actor.From(http)))

@@ -42,6 +42,7 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock, Microsoft
     /// </summary>
     public async Task<CreatedApiToken> CreateAsync(string carrierCode, string name, DateTime? expiresAt, Actor actor)
     {
+        carrierCode = Carriers.CarrierCodes.Normalize(carrierCode);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
             throw new InputException("invalid_token_name", "A token name is 1 to 100 characters, e.g. the system that will use it.");
         var now = clock.GetUtcNow().UtcDateTime;
@@ -62,7 +63,7 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock, Microsoft
         await using var transaction = await connection.BeginTransactionAsync();
         // The carrier's row lock makes two simultaneous creations count one after the other.
         var carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code for update",
-            new { code = carrierCode.ToUpperInvariant() }, transaction) ?? throw InputException.NotFound("carrier", carrierCode);
+            new { code = carrierCode }, transaction) ?? throw InputException.NotFound("carrier", carrierCode);
         var active = await connection.QuerySingleAsync<int>("""
             select count(*)::int from api_token
             where carrier_id = @carrierId and revoked_at is null and (expires_at is null or expires_at > @now)
@@ -70,8 +71,8 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock, Microsoft
         var max = options.Value.MaxTokensPerCarrier;
         if (active >= max)
             throw new InputException("token_limit",
-                $"Carrier '{carrierCode.ToUpperInvariant()}' has {active} active tokens, the most allowed ({max}); revoke one it no longer uses first.",
-                StatusCodes.Status409Conflict) { Args = [carrierCode.ToUpperInvariant(), max] };
+                $"Carrier '{carrierCode}' has {active} active tokens, the most allowed ({max}); revoke one it no longer uses first.",
+                StatusCodes.Status409Conflict) { Args = [carrierCode, max] };
         const string insert = """
             insert into api_token (carrier_id, name, secret_hash, prefix, created_by, expires_at)
             values (@carrierId, @name, @hash, @prefix, @UserId, @expiresAt)
@@ -90,13 +91,15 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock, Microsoft
 
     public async Task<IReadOnlyList<ApiToken>> ListAsync(string carrierCode)
     {
+        carrierCode = Carriers.CarrierCodes.Normalize(carrierCode);
         await using var connection = await db.OpenConnectionAsync();
         return (await connection.QueryAsync<ApiToken>(SelectToken + " where c.code = @code order by t.id",
-            new { code = carrierCode.ToUpperInvariant() })).AsList();
+            new { code = carrierCode })).AsList();
     }
 
     public async Task<ApiToken> RevokeAsync(string carrierCode, int tokenId, Actor actor)
     {
+        carrierCode = Carriers.CarrierCodes.Normalize(carrierCode);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         const string revoke = """
@@ -106,7 +109,7 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider clock, Microsoft
             returning t.carrier_id
             """;
         var carrierId = await connection.QuerySingleOrDefaultAsync<int?>(revoke,
-            new { actor.UserId, code = carrierCode.ToUpperInvariant(), tokenId }, transaction)
+            new { actor.UserId, code = carrierCode, tokenId }, transaction)
             ?? throw InputException.NotFound("token", $"{carrierCode}/{tokenId}");
         await AuditLog.WriteAsync(connection, transaction, actor, "token.revoke", "api_token",
             tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture), carrierId);

@@ -72,11 +72,9 @@ public sealed class TokensPageModel(ApiTokens tokens, Carriers.Carriers carriers
         return TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
     }
 
-    /// <summary>Loads the page's data, or returns why the user may not see it.</summary>
+    /// <summary>Loads the page's data; who may not act for the carrier was refused before (<see cref="CarrierPageAccessFilter"/>).</summary>
     private async Task<IActionResult?> LoadAsync()
     {
-        if (!User.MayActFor(CarrierCode))
-            return Forbid();
         var carrier = await carriers.FindAsync(CarrierCode);
         if (carrier is null)
             return NotFound();

@@ -15,7 +15,7 @@ public sealed partial class Users
     public async Task<UserAccount> UpdateAsync(string userName, string? role, string? carrierCode, bool? disabled, Actor actor)
     {
         userName = userName.Trim().ToLowerInvariant();
-        carrierCode = string.IsNullOrWhiteSpace(carrierCode) ? null : carrierCode.Trim().ToUpperInvariant();
+        carrierCode = Carriers.CarrierCodes.NormalizeOrNull(carrierCode);
         string? normalizedRole = null;
         if (role is not null)
         {

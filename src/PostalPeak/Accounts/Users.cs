@@ -46,7 +46,7 @@ public sealed partial class Users(NpgsqlDataSource db, TimeProvider clock, Sessi
         if (carrierCode is not null)
         {
             carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code",
-                new { code = carrierCode.Trim().ToUpperInvariant() }, transaction)
+                new { code = Carriers.CarrierCodes.Normalize(carrierCode) }, transaction)
                 ?? throw InputException.NotFound("carrier", carrierCode);
         }
         const string insert = """

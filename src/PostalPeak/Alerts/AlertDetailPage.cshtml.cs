@@ -23,7 +23,7 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         // Another carrier's alert is refused in the words of a missing one (the error page explains "not found").
-        Detail = await store.GetForAsync(Id, User, cancellationToken);
+        Detail = await store.GetForAsync(Id, CarrierScope.Of(User), cancellationToken);
         return Page();
     }
 
@@ -42,7 +42,7 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
     {
         if (!User.IsDepartment())
             return Forbid();
-        var alert = (await store.GetForAsync(Id, User, cancellationToken)).Alert;
+        var alert = (await store.GetForAsync(Id, CarrierScope.Of(User), cancellationToken)).Alert;
         var scope = Scope ?? "";
         await TryAsync(async () =>
         {

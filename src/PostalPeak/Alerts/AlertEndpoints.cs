@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Hangfire;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
@@ -27,10 +26,10 @@ public static class AlertEndpoints
         app.MapNotifications();
         var rules = app.MapGroup("/api/v1/alert-rules").WithTags("Alerts");
         // Everyone may read the rules they are held to: the general ones, and a carrier its own.
-        rules.MapGet("/", (ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) =>
-            store.ListAsync(user.CarrierScope(null), cancellationToken));
-        rules.MapGet("/{id:int}", (int id, ClaimsPrincipal user, AlertRules store, CancellationToken cancellationToken) =>
-            store.GetAsync(id, user.CarrierScope(null), cancellationToken));
+        rules.MapGet("/", (CarrierScope scope, AlertRules store, CancellationToken cancellationToken) =>
+            store.ListAsync(scope.Filter(), cancellationToken));
+        rules.MapGet("/{id:int}", (int id, CarrierScope scope, AlertRules store, CancellationToken cancellationToken) =>
+            store.GetAsync(id, scope.Filter(), cancellationToken));
         rules.MapPost("/", async (AlertRule body, AlertRules store, IBackgroundJobClient jobs, HttpContext http) =>
         {
             var rule = await store.SaveAsync(null, body, Actor.From(http));
@@ -44,16 +43,16 @@ public static class AlertEndpoints
             return rule;
         }).RequireAuthorization(Policies.Admin);
 
-        var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts");
-        // Carrier managers and tokens see their own carrier's alerts only.
+        var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireCarrierAccess();
+        // Carrier managers and tokens see their own carrier's alerts only; naming another is refused.
         alerts.MapGet("/", async (string? state, string? carrier, string? rule, string? unit, DateOnly? from, DateOnly? to, int? limit,
-            ClaimsPrincipal user, AlertStore store, CancellationToken cancellationToken) =>
+            CarrierScope scope, AlertStore store, CancellationToken cancellationToken) =>
         {
-            return Results.Ok(await store.ListAsync(new AlertFilter(state, user.CarrierScope(carrier), rule, unit, from, to, limit ?? 200), cancellationToken));
+            return Results.Ok(await store.ListAsync(new AlertFilter(state, scope.Filter(carrier), rule, unit, from, to, limit ?? 200), cancellationToken));
         });
         // Another carrier's alert and a missing one answer alike: 404 not_found.
-        alerts.MapGet("/{id:long}", (long id, ClaimsPrincipal user, AlertStore store, CancellationToken cancellationToken) =>
-            store.GetForAsync(id, user, cancellationToken));
+        alerts.MapGet("/{id:long}", (long id, CarrierScope scope, AlertStore store, CancellationToken cancellationToken) =>
+            store.GetForAsync(id, scope, cancellationToken));
         alerts.MapPost("/{id:long}/acknowledge", (long id, AcknowledgeBody? body, AlertStore store, HttpContext http) =>
             store.AcknowledgeAsync(id, body?.Note, Actor.From(http))).RequireAuthorization(Policies.Department);
 

@@ -197,7 +197,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         var units = rule.UnitCodes is { Length: > 0 } list ? list.Select(u => u.Trim()).Where(u => u.Length > 0).Distinct().ToArray() : null;
         return rule with
         {
-            Code = code, NameVi = rule.NameVi.Trim(), NameEn = rule.NameEn.Trim(), CarrierCode = string.IsNullOrWhiteSpace(rule.CarrierCode) ? null : rule.CarrierCode.Trim().ToUpperInvariant(),
+            Code = code, NameVi = rule.NameVi.Trim(), NameEn = rule.NameEn.Trim(), CarrierCode = Carriers.CarrierCodes.NormalizeOrNull(rule.CarrierCode),
             UnitCodes = units is { Length: > 0 } ? units : null, Channels = rule.Channels.Distinct().ToArray(), Reason = rule.Reason?.Trim() ?? "",
             Phases = phases.Select(p => p with { Threshold = p.Muted ? null : p.Threshold }).ToList(),
         };

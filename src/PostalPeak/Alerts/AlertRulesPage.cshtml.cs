@@ -46,7 +46,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        All = await rules.ListAsync(User.CarrierScope(null), cancellationToken);
+        All = await rules.ListAsync(CarrierScope.Of(User).Filter(), cancellationToken);
         Form = NewRule();
         if (Edit is { } id && All.FirstOrDefault(r => r.Id == id) is { } rule)
             Form = new RuleForm
@@ -80,7 +80,7 @@ public sealed class AlertRulesPageModel(AlertRules rules, IBackgroundJobClient j
         {
             Error = text.Explain(e);
             Response.StatusCode = e.Status;
-            All = await rules.ListAsync(User.CarrierScope(null), cancellationToken);
+            All = await rules.ListAsync(CarrierScope.Of(User).Filter(), cancellationToken);
             return Page();
         }
         await OnGetAsync(cancellationToken);

@@ -88,7 +88,7 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
             limit @limit
             """, new
         {
-            state = filter.State, carrier = filter.CarrierCode?.ToUpperInvariant(), rule = filter.RuleCode, unit = filter.UnitCode,
+            state = filter.State, carrier = Carriers.CarrierCodes.NormalizeOrNull(filter.CarrierCode), rule = filter.RuleCode, unit = filter.UnitCode,
             from = filter.From, to = filter.To, limit = Math.Clamp(filter.Limit, 1, 2000),
         }, cancellationToken: cancellationToken))).AsList();
     }
@@ -99,14 +99,14 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
     /// One alert as <paramref name="reader"/> may see it. Another carrier's alert is not found, in the very words of
     /// an alert that does not exist (and before its history is read), so ids tell a carrier nothing about the others.
     /// </summary>
-    public Task<AlertDetail> GetForAsync(long id, System.Security.Claims.ClaimsPrincipal reader, CancellationToken cancellationToken = default) =>
+    public Task<AlertDetail> GetForAsync(long id, Accounts.CarrierScope reader, CancellationToken cancellationToken = default) =>
         GetAsync(id, reader, cancellationToken);
 
-    private async Task<AlertDetail> GetAsync(long id, System.Security.Claims.ClaimsPrincipal? reader, CancellationToken cancellationToken)
+    private async Task<AlertDetail> GetAsync(long id, Accounts.CarrierScope? reader, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var alert = await connection.QuerySingleOrDefaultAsync<AlertSummary>(new CommandDefinition(Select + " where a.id = @id", new { id }, cancellationToken: cancellationToken));
-        if (alert is null || (reader is not null && !PostalPeak.Accounts.ClaimsExtensions.MayActFor(reader, alert.CarrierCode)))
+        if (alert is null || (reader is not null && !reader.MayActFor(alert.CarrierCode)))
             throw InputException.NotFound("alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var events = (await connection.QueryAsync<AlertEventRow>(new CommandDefinition(
             "select at, kind, report_date, actor, note from alert_event where alert_id = @id order by id", new { id }, cancellationToken: cancellationToken))).AsList();
@@ -181,7 +181,7 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
     public async Task<Silence> SilenceAsync(string? ruleCode, string? carrierCode, string? unitCode, DateTime endsAt, string reason, Actor actor, TimeProvider clock)
     {
         ruleCode = Blank(ruleCode);
-        carrierCode = Blank(carrierCode)?.ToUpperInvariant();
+        carrierCode = Carriers.CarrierCodes.NormalizeOrNull(carrierCode);
         unitCode = Blank(unitCode);
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
             throw new InputException("reason_required", "Say why, in at most 500 characters.");

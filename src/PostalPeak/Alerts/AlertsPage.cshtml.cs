@@ -24,12 +24,10 @@ public sealed class AlertsPageModel(AlertStore store, AlertRules rules, IStringL
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        // As on the other pages that take ?carrier=: another carrier's alerts are refused, not swapped for one's own.
-        if (Carrier is not null && !User.MayActFor(Carrier))
-            return Forbid();
         var state = string.IsNullOrEmpty(State) || State == "all" ? null : State;
-        var carrier = User.CarrierScope(Carrier);
-        Rules = await rules.ListAsync(User.CarrierScope(null), cancellationToken);
+        var scope = CarrierScope.Of(User);
+        var carrier = scope.Filter(Carrier);
+        Rules = await rules.ListAsync(scope.Filter(), cancellationToken);
         try
         {
             // The same report-day range as GET /api/v1/alerts?from=&to=: alerts whose days overlap it.

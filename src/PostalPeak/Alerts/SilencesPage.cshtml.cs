@@ -39,7 +39,7 @@ public sealed class SilencesPageModel(AlertStore store, AlertRules rules, Carrie
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         All = await store.SilencesAsync(false, cancellationToken);
-        Rules = await rules.ListAsync(User.CarrierScope(null), cancellationToken);
+        Rules = await rules.ListAsync(CarrierScope.Of(User).Filter(), cancellationToken);
         CarrierList = await carriers.ListAsync();
         Until ??= DateTime.SpecifyKind(clock.GetUtcNow().UtcDateTime.ToLocalTimeIn("Asia/Ho_Chi_Minh").Date.AddDays(1).AddHours(8), DateTimeKind.Unspecified);
     }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PostalPeak.Accounts;
 using PostalPeak.Audit;
@@ -22,8 +21,7 @@ public static class CarrierEndpoints
         var carriers = app.MapGroup("/api/v1/carriers").WithTags("Carriers");
 
         // Department staff see every carrier; a carrier manager or token sees its own only.
-        carriers.MapGet("/", (ClaimsPrincipal user, Carriers store) =>
-            store.ListAsync(user.IsDepartment() ? null : user.CarrierCode() ?? "\0"));
+        carriers.MapGet("/", (CarrierScope scope, Carriers store) => store.ListAsync(scope.Filter()));
 
         carriers.MapPost("/", async Task<Created<Carrier>> (NewCarrier body, Carriers store, HttpContext http) =>
         {

@@ -26,7 +26,7 @@ public sealed partial class Carriers(NpgsqlDataSource db)
 {
     public async Task<Carrier> AddAsync(string code, string name, IReadOnlyList<string> contactEmails, string? contactPhone, Actor actor)
     {
-        code = code.Trim().ToUpperInvariant();
+        code = CarrierCodes.Normalize(code);
         if (!CodePattern().IsMatch(code))
             throw new InputException("invalid_carrier_code", "A carrier code is 2 to 20 letters, digits, '-' or '_', starting with a letter or digit.");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
@@ -57,7 +57,7 @@ public sealed partial class Carriers(NpgsqlDataSource db)
     public async Task<Carrier> UpdateContactsAsync(string code, IReadOnlyList<string>? contactEmails, string? contactPhone, bool maySetEmails, Actor actor)
     {
         var asked = contactEmails is null ? null : CheckEmails(contactEmails);
-        code = code.Trim().ToUpperInvariant();
+        code = CarrierCodes.Normalize(code);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var current = (await connection.QuerySingleOrDefaultAsync<Carrier>(
@@ -83,7 +83,7 @@ public sealed partial class Carriers(NpgsqlDataSource db)
     {
         const string sql = "select id, code, name, contact_emails, contact_phone, active, created_at from carrier where code = @code";
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code = code.ToUpperInvariant() });
+        return await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code = CarrierCodes.Normalize(code) });
     }
 
     public async Task<Carrier> GetAsync(string code) => await FindAsync(code) ?? throw InputException.NotFound("carrier", code);
@@ -96,7 +96,7 @@ public sealed partial class Carriers(NpgsqlDataSource db)
             order by code
             """;
         await using var connection = await db.OpenConnectionAsync();
-        return (await connection.QueryAsync<Carrier>(sql, new { onlyCode })).AsList();
+        return (await connection.QueryAsync<Carrier>(sql, new { onlyCode = CarrierCodes.NormalizeOrNull(onlyCode) })).AsList();
     }
 
     private static string[] CheckEmails(IReadOnlyList<string> emails)

@@ -51,11 +51,9 @@ public sealed class ContactsPageModel(Carriers carriers, IStringLocalizer<Text> 
         return Page();
     }
 
-    /// <summary>Finds the carrier, or returns why the user may not see it (the same rule as every carrier route).</summary>
+    /// <summary>Finds the carrier; who may not act for it was refused before (<see cref="CarrierPageAccessFilter"/>).</summary>
     private async Task<IActionResult?> LoadAsync()
     {
-        if (!User.MayActFor(CarrierCode))
-            return Forbid();
         if (await carriers.FindAsync(CarrierCode) is not { } carrier)
             return NotFound();
         (Carrier, CarrierCode) = (carrier, carrier.Code);

@@ -38,5 +38,5 @@ public sealed class CarriersPageModel(Carriers carriers) : PageModel
     }
 
     // Department staff see every carrier; a carrier manager sees its own.
-    private async Task LoadAsync() => All = await carriers.ListAsync(User.IsDepartment() ? null : User.CarrierCode() ?? "\0");
+    private async Task LoadAsync() => All = await carriers.ListAsync(CarrierScope.Of(User).Filter());
 }

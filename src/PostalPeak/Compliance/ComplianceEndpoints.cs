@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using PostalPeak.Accounts;
 using PostalPeak.Shell;
 
@@ -18,25 +17,24 @@ public static class ComplianceEndpoints
 
     public static WebApplication MapCompliance(this WebApplication app)
     {
-        // Carrier managers and tokens see their own carrier only, whatever they ask for.
+        // Carrier managers and tokens see their own carrier only; naming another is refused.
         // With format=csv one of the answer's two tables: the days (default) or, with table=carriers, the summary.
         app.MapGet("/api/v1/compliance", async (int? season, string? carrier, string? unit, DateOnly? from, DateOnly? to, string? format, string? table,
-            ClaimsPrincipal user, ComplianceReport report) =>
+            CarrierScope scope, ComplianceReport report) =>
         {
-            var scope = user.CarrierScope(carrier);
             var csv = CsvResults.WantsCsv(format);
             var tableName = (table ?? "days").ToLowerInvariant();
             if (csv && tableName is not ("days" or "carriers"))
                 throw new InputException("invalid_table", "table is days or carriers.");
             var year = season ?? Calendar.Seasons.ComingYear(DateTime.UtcNow);
-            var days = await report.DaysAsync(year, scope, unit, from, to);
+            var days = await report.DaysAsync(year, scope.Filter(carrier), unit, from, to);
             var name = string.Create(CultureInfo.InvariantCulture, $"compliance-{year}");
             if (csv)
                 return tableName == "carriers"
                     ? CsvResults.Write(ComplianceReport.Summarise(days), $"{name}-carriers.csv")
                     : CsvResults.Write(days, $"{name}.csv");
             return Results.Ok(new ComplianceAnswer(year, ComplianceReport.Summarise(days), days));
-        }).WithTags("Compliance");
+        }).WithTags("Compliance").RequireCarrierAccess();
         return app;
     }
 }

@@ -53,7 +53,7 @@ public sealed class ComplianceReport(NpgsqlDataSource db, IOptions<ComplianceOpt
         await using var connection = await db.OpenConnectionAsync();
         return (await connection.QueryAsync<ComplianceDay>(sql, new
         {
-            season, carrierCode = carrierCode?.ToUpperInvariant(), unitCode, from, to,
+            season, carrierCode = Carriers.CarrierCodes.NormalizeOrNull(carrierCode), unitCode, from, to,
             deadlineHour = options.Value.DeadlineHour, zone = jobs.Value.TimeZone,
         })).AsList();
     }

@@ -18,15 +18,13 @@ public sealed class ComparePageModel(IndicatorQuery indicators) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (Carrier is not null && !User.MayActFor(Carrier))
-            return Forbid();
         if (Season.Length == 0)
         {
             var coming = Calendar.Seasons.ComingYear(DateTime.UtcNow);
             Season = [coming - 3, coming - 2, coming - 1];
         }
         Metric = MetricCatalogue.Charted.FirstOrDefault(m => m.Code == Metric)?.Code ?? MetricCatalogue.Closing.Code;
-        Carrier = User.CarrierScope(Carrier);
+        Carrier = CarrierScope.Of(User).Filter(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
         Rows = await indicators.RollUpAsync(new IndicatorFilter(Season, Carrier, Unit, null, null, "tet_offset", by), cancellationToken);

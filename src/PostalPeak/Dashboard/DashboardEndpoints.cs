@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
@@ -42,7 +41,7 @@ public static class DashboardEndpoints
     {
         // /charts/backlog.png, /charts/heatmap.svg, /charts/intake.csv (the table behind the chart), with the indicator filters.
         app.MapGet("/charts/{kind}.{format}", async (string kind, string format, [FromQuery] int[]? season, string? carrier, string? unit,
-            string? by, string? metric, int? width, int? height, ClaimsPrincipal user, IndicatorQuery query, Seasons seasons, IMemoryCache cache,
+            string? by, string? metric, int? width, int? height, CarrierScope scope, IndicatorQuery query, Seasons seasons, IMemoryCache cache,
             NpgsqlDataSource db, CancellationToken cancellationToken) =>
         {
             if (!ChartRequest.Kinds.Contains(kind))
@@ -56,9 +55,8 @@ public static class DashboardEndpoints
                 var codes = string.Join(", ", MetricCatalogue.Charted.Select(m => m.Code));
                 throw new InputException("invalid_metric", $"The metric must be one of {codes}.") { Args = [codes] };
             }
-            var scope = user.CarrierScope(carrier);
             var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
-            var request = new ChartRequest(kind, years, scope, unit,
+            var request = new ChartRequest(kind, years, scope.Filter(carrier), unit,
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), charted.Code,
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),
                 CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en");
@@ -83,7 +81,7 @@ public static class DashboardEndpoints
                 return image;
             });
             return Results.File(bytes!, format == "svg" ? "image/svg+xml" : "image/png");
-        }).WithTags("Charts");
+        }).WithTags("Charts").RequireCarrierAccess();
         return app;
     }
 }

@@ -41,18 +41,18 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     {
         // Read first: a refresh that lands while the page is drawn makes the next check reload it, never the reverse.
         // The same version GET /api/v1/indicators/version tells this reader, which the page's script compares with.
-        FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, User.CarrierScope(null), cancellationToken);
+        var carrier = CarrierScope.Of(User).Filter();
+        FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, carrier, cancellationToken);
         var all = await seasons.ListAsync();
         var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
-        var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
         // By default the latest day of the season with any report: at Tết that is yesterday or today.
         SeasonDays = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "day", "carrier"), cancellationToken);
         // Of the carriers the reader may see: a manager's overview must not open on a day only others reported.
         Day ??= SeasonDays.Max(r => r.ReportDate) ?? Current.From;
         Tiles = SeasonDays.Where(r => r.ReportDate == Day).ToList();
-        RuleByMetric = (await rules.ListAsync(User.CarrierScope(null), cancellationToken)).Where(r => r.Enabled && r.CarrierCode is null && r.UnitCodes is null)
+        RuleByMetric = (await rules.ListAsync(carrier, cancellationToken)).Where(r => r.Enabled && r.CarrierCode is null && r.UnitCodes is null)
             .GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.First());
         Firing = await alerts.ListAsync(new AlertFilter("firing", carrier, null, null, null, null, 50), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, Day, Day));

@@ -17,12 +17,10 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (Carrier is not null && !User.MayActFor(Carrier))
-            return Forbid();
         Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         var metric = MetricCatalogue.Charted.FirstOrDefault(m => m.Code == Metric) ?? MetricCatalogue.DaysToClear;
         Metric = metric.Code;
-        Carrier = User.CarrierScope(Carrier);
+        Carrier = CarrierScope.Of(User).Filter(Carrier);
         Query = $"season={Season}&metric={Metric}" + (Carrier is null ? "" : $"&carrier={Uri.EscapeDataString(Carrier)}");
         // The rows the chart endpoint draws for this query (by unit, day by day).
         Grid = HeatmapGrid.From(await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, null, null, null, "day", "unit"), cancellationToken), metric);

@@ -21,10 +21,8 @@ public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlData
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (Carrier is not null && !User.MayActFor(Carrier))
-            return Forbid();
         Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
-        Carrier = User.CarrierScope(Carrier);
+        Carrier = CarrierScope.Of(User).Filter(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
         Days = await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, Unit, null, null, "day", by), cancellationToken);

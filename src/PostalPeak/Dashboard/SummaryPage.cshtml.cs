@@ -27,7 +27,7 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
         var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
-        var carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0";
+        var carrier = CarrierScope.Of(User).Filter();
         Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "season", "carrier"), cancellationToken);
         Phases = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "phase", "province"), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, null, null));

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
@@ -43,19 +42,18 @@ public static class IndicatorEndpoints
 
     public static WebApplication MapIndicators(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/indicators").WithTags("Indicators");
+        var group = app.MapGroup("/api/v1/indicators").WithTags("Indicators").RequireCarrierAccess();
 
-        // Carrier managers and tokens see their own carrier only, whatever they ask for.
+        // Carrier managers and tokens see their own carrier only; naming another is refused.
         group.MapGet("/", async ([FromQuery] int[]? season, string? carrier, string? unit, DateOnly? from, DateOnly? to,
-            string? groupBy, string? by, string? format, ClaimsPrincipal user, IndicatorQuery query, NpgsqlDataSource db, TimeProvider clock,
+            string? groupBy, string? by, string? format, CarrierScope scope, IndicatorQuery query, NpgsqlDataSource db, TimeProvider clock,
             CancellationToken cancellationToken) =>
         {
-            var scope = user.CarrierScope(carrier);
             // A bare request means the season the pages open on, not every row ever reported (which grows by a
             // season a year); a date range without a season is the way to read across seasons.
             if (season is not { Length: > 0 } && from is null && to is null)
                 season = [await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken)];
-            var filter = new IndicatorFilter(season, scope, unit, from, to,
+            var filter = new IndicatorFilter(season, scope.Filter(carrier), unit, from, to,
                 (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
             var rows = await query.RollUpAsync(filter, cancellationToken);
             return CsvResults.WantsCsv(format)
@@ -66,8 +64,8 @@ public static class IndicatorEndpoints
 
         // Changes whenever a figure the caller may see does: an open overview asks it now and then and reloads when
         // it moved. Department staff see every carrier's figures; a carrier manager or token only its own carrier's.
-        group.MapGet("/version", async (ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken) =>
-            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, user.CarrierScope(null), cancellationToken) }));
+        group.MapGet("/version", async (CarrierScope scope, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+            Results.Ok(new { version = await IndicatorRefresh.DataVersionAsync(db, scope.Filter(), cancellationToken) }));
 
         // Only people are administrators: Shell checks their browsers' anti-forgery header for every API change.
         group.MapPost("/recompute", async (HttpContext http, Ingestion.UploadPipeline pipeline) =>

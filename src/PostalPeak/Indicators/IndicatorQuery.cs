@@ -236,7 +236,7 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
         var parameters = new
         {
             seasons = filter.Seasons is { Length: > 0 } ? filter.Seasons : null,
-            carrier = filter.CarrierCode?.ToUpperInvariant(),
+            carrier = Carriers.CarrierCodes.NormalizeOrNull(filter.CarrierCode),
             unit = string.IsNullOrWhiteSpace(filter.UnitCode) ? null : filter.UnitCode.Trim(),
             from = filter.From,
             to = filter.To,

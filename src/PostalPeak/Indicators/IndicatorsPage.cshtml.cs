@@ -29,7 +29,7 @@ public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, N
     {
         Season ??= await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
         Phases = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == Season)?.Phases.ToDictionary(p => p.Code) ?? new Dictionary<string, Phase>();
-        Rows = await query.RollUpAsync(new IndicatorFilter([Season.Value], User.IsDepartment() ? null : User.CarrierCode() ?? "\0",
+        Rows = await query.RollUpAsync(new IndicatorFilter([Season.Value], CarrierScope.Of(User).Filter(),
             null, null, null, GroupBy: "phase", By: "carrier"), cancellationToken);
     }
 

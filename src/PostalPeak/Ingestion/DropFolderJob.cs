@@ -90,7 +90,7 @@ public sealed class DropFolderJob(IOptions<IngestionOptions> options, NpgsqlData
                 continue;
             using var folder = inbox.OpenFolder(name, create: false);
             if (folder is not null)
-                outcomes.AddRange(await CollectFolderAsync(folder, name.ToUpperInvariant(), settleSeconds, cancellationToken));
+                outcomes.AddRange(await CollectFolderAsync(folder, Carriers.CarrierCodes.Normalize(name), settleSeconds, cancellationToken));
         }
         if (refusedFolders.Count > 0)
             inbox.WriteText(RefusedNote, string.Concat(refusedFolders.Select(f =>

@@ -162,7 +162,7 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
         }
 
         var carrier = Field(ReportColumns.CarrierCode);
-        if (carrier.Length > 0 && !string.Equals(carrier, carrierCode, StringComparison.OrdinalIgnoreCase))
+        if (carrier.Length > 0 && !Carriers.CarrierCodes.Same(carrier, carrierCode))
             issues.Add(Issue.Error(line, ReportColumns.CarrierCode, IssueCodes.CarrierMismatch, ("value", carrier), ("carrier", carrierCode)));
 
         var counts = new long?[CountColumns.Length];

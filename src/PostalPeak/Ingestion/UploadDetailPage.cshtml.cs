@@ -14,7 +14,7 @@ public sealed class UploadDetailPageModel(UploadStore store, UploadPipeline pipe
     public async Task<IActionResult> OnGetAsync(long id)
     {
         // Another carrier's upload is "no such page", like a missing one: a refusal would confirm it exists.
-        Upload = await store.FindForAsync(id, User);
+        Upload = await store.FindForAsync(id, CarrierScope.Of(User));
         if (Upload is null)
             return NotFound();
         Issues = await store.IssuesAsync(id);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,30 +32,27 @@ public static class UploadEndpoints
 
     public static WebApplication MapIngestion(this WebApplication app)
     {
-        var uploads = app.MapGroup("/api/v1/uploads").WithTags("Uploads");
+        var uploads = app.MapGroup("/api/v1/uploads").WithTags("Uploads").RequireCarrierAccess();
 
         uploads.MapPost("/", ReceiveAsync)
             // Tokens carry no anti-forgery token; cookie callers are checked inside (see ReceiveAsync).
             .DisableAntiforgery();
 
-        uploads.MapGet("/", async (string? carrier, int? limit, ClaimsPrincipal user, UploadStore store) =>
-        {
-            var only = user.CarrierScope(carrier);
-            return Results.Ok(await store.ListAsync(only, Math.Clamp(limit ?? 50, 1, 500)));
-        });
+        uploads.MapGet("/", async (string? carrier, int? limit, CarrierScope scope, UploadStore store) =>
+            Results.Ok(await store.ListAsync(scope.Filter(carrier), Math.Clamp(limit ?? 50, 1, 500))));
 
-        uploads.MapGet("/{id:long}", async Task<IResult> (long id, ClaimsPrincipal user, UploadStore store, HttpContext http, IStringLocalizer<Text> text) =>
+        uploads.MapGet("/{id:long}", async Task<IResult> (long id, CarrierScope scope, UploadStore store, HttpContext http, IStringLocalizer<Text> text) =>
         {
-            var upload = await store.FindForAsync(id, user);
+            var upload = await store.FindForAsync(id, scope);
             if (upload is null)
                 return NotFound(http, id);
             var issues = (await store.IssuesAsync(id)).Select(i => new UploadIssue(i.Line, i.ColumnName, i.Severity, i.Code, i.Message(text), i.ColumnHeader)).ToList();
             return Results.Ok(new UploadDetail(upload, issues, issues.Count));
         });
 
-        uploads.MapGet("/{id:long}/errors.csv", async Task<IResult> (long id, ClaimsPrincipal user, UploadStore store, HttpContext http) =>
+        uploads.MapGet("/{id:long}/errors.csv", async Task<IResult> (long id, CarrierScope scope, UploadStore store, HttpContext http) =>
         {
-            var upload = await store.FindForAsync(id, user);
+            var upload = await store.FindForAsync(id, scope);
             if (upload is null)
                 return NotFound(http, id);
             var issues = await store.IssuesAsync(id);
@@ -66,9 +62,9 @@ public static class UploadEndpoints
                 "text/csv; charset=utf-8", $"upload-{id}-errors.csv");
         });
 
-        uploads.MapGet("/{id:long}/original", async Task<IResult> (long id, ClaimsPrincipal user, UploadStore store, HttpContext http) =>
+        uploads.MapGet("/{id:long}/original", async Task<IResult> (long id, CarrierScope scope, UploadStore store, HttpContext http) =>
         {
-            var upload = await store.FindForAsync(id, user);
+            var upload = await store.FindForAsync(id, scope);
             if (upload is null)
                 return NotFound(http, id);
             return Results.Stream(stream => store.WriteContentAsync(id, stream, http.RequestAborted), "text/csv", upload.OriginalName);
@@ -107,7 +103,7 @@ public static class UploadEndpoints
         // A person's browser also sends the anti-forgery header; Shell checks it for every API change made with a cookie.
         var user = http.User;
         // A token or carrier manager naming another carrier is refused, not quietly filed under its own.
-        var carrierCode = user.CarrierScope(carrier);
+        var carrierCode = CarrierScope.Of(user).Filter(carrier);
         if (carrierCode is null)
             return Results.Problem(statusCode: 400, title: "Say which carrier the file is for: ?carrier=CODE.", detail: Detail(http, "Upload.CarrierRequired"),
                 extensions: Code("carrier_required"));

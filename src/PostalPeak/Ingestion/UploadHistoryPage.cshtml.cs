@@ -11,9 +11,7 @@ public sealed class UploadHistoryPageModel(UploadStore store) : PageModel
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!User.MayActFor(CarrierCode))
-            return Forbid();
-        CarrierCode = CarrierCode.ToUpperInvariant();
+        CarrierCode = CarrierScope.Of(User).Filter(CarrierCode) ?? "";
         Uploads = await store.ListAsync(CarrierCode, 200);
         return Page();
     }

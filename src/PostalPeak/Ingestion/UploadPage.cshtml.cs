@@ -12,5 +12,5 @@ public sealed class UploadPageModel(Carriers.Carriers carriers, Microsoft.Extens
     public IReadOnlyList<Carrier> Carriers { get; private set; } = [];
     public int UploadsPerMinute => options.Value.UploadsPerMinute;
 
-    public async Task OnGetAsync() => Carriers = User.IsDepartment() ? await carriers.ListAsync() : [];
+    public async Task OnGetAsync() => Carriers = CarrierScope.Of(User).EveryCarrier ? await carriers.ListAsync() : [];
 }

@@ -97,12 +97,13 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
         var name = string.IsNullOrWhiteSpace(originalName) ? "upload.csv" : Path.GetFileName(originalName.Trim());
         if (name.Length > 255)
             name = name[..255];
+        carrierCode = Carriers.CarrierCodes.Normalize(carrierCode);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var carrierId = await connection.QuerySingleOrDefaultAsync<int?>("select id from carrier where code = @code",
-            new { code = carrierCode.ToUpperInvariant() }, transaction) ?? throw InputException.NotFound("carrier", carrierCode);
+            new { code = carrierCode }, transaction) ?? throw InputException.NotFound("carrier", carrierCode);
         if (channel is "web" or "api")
-            await RefuseWhenQueueFullAsync(connection, transaction, carrierId, carrierCode.ToUpperInvariant());
+            await RefuseWhenQueueFullAsync(connection, transaction, carrierId, carrierCode);
 
         await using var insert = new NpgsqlCommand("""
             insert into upload (carrier_id, channel, original_name, size_bytes, sha256, content, actor, user_id, token_id, language)
@@ -167,8 +168,8 @@ public sealed class UploadStore(NpgsqlDataSource db, IOptions<IngestionOptions> 
     /// The upload if <paramref name="reader"/> may see it, else null: another carrier's upload is missing, exactly as
     /// one that does not exist, so that ids tell a carrier nothing about the others.
     /// </summary>
-    public async Task<Upload?> FindForAsync(long id, System.Security.Claims.ClaimsPrincipal reader) =>
-        await FindAsync(id) is { } upload && PostalPeak.Accounts.ClaimsExtensions.MayActFor(reader, upload.CarrierCode) ? upload : null;
+    public async Task<Upload?> FindForAsync(long id, Accounts.CarrierScope reader) =>
+        await FindAsync(id) is { } upload && reader.MayActFor(upload.CarrierCode) ? upload : null;
 
     public async Task<Upload?> FindAsync(long id)
     {

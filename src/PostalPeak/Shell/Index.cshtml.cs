@@ -33,6 +33,6 @@ public sealed class IndexModel(NpgsqlDataSource db, TimeProvider clock, IOptions
             """;
         await using var connection = await db.OpenConnectionAsync();
         (Carriers, UnitsInForce, AlertsFiring, LatestReport) = await connection.QuerySingleAsync<(long, long, long, DateOnly?)>(sql,
-            new { carrier = User.IsDepartment() ? null : User.CarrierCode() ?? "\0", today = Today });
+            new { carrier = CarrierScope.Of(User).Filter(), today = Today });
     }
 }
