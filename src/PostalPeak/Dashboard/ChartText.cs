@@ -57,7 +57,9 @@ public static class ChartText
     {
         var metric = MetricCatalogue.Get(code);
         var seasons = rows.GroupBy(r => r.Season!.Value).OrderBy(g => g.Key)
-            .Select(g => (Season: g.Key, Highest: g.Select(r => (r.TetOffset, Value: metric.Of(r))).Where(x => x.Value is not null).MaxBy(x => x.Value)))
+            .Select(g => (Season: g.Key, Highest: g.Select(r => (r.TetOffset, Value: metric.Of(r))).Where(x => x.Value is not null)
+                // A season whose rows all lack the metric (files without a backlog column) has no highest value.
+                .DefaultIfEmpty().MaxBy(x => x.Value)))
             .Where(s => s.Highest.Value is not null)
             .Select(s => t["Dashboard.CompareAltSeason", s.Season, metric.Format(s.Highest.Value), Offset(s.Highest.TetOffset ?? 0)].Value)
             .ToList();
