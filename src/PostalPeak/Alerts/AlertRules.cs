@@ -120,7 +120,7 @@ public sealed partial class AlertRules(NpgsqlDataSource db)
         {
             var known = (await connection.QueryAsync<string>("select distinct code from admin_unit where code = any(@units)", new { units }, transaction)).ToHashSet();
             if (units.FirstOrDefault(u => !known.Contains(u)) is { } unknown)
-                throw new InputException("unknown_unit", $"No administrative unit '{unknown}'.");
+                throw new InputException("unknown_unit", $"No administrative unit '{unknown}'.") { Args = [unknown] };
         }
         var parameters = new
         {

@@ -58,7 +58,7 @@ public static class NotificationRegistration
             if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var reportDay))
                 throw new InputException("invalid_date", "day is required, as yyyy-MM-dd.");
             if (reportDay > digest.Yesterday().AddDays(1))
-                throw new InputException("future_date", $"{day} has not happened yet.");
+                throw new InputException("future_date", $"{day} has not happened yet.") { Args = [reportDay.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)] };
             if (!options.Value.EmailEnabled)
                 throw new InputException("email_off", "E-mail is off (Notifications:Smtp:Host is empty): a digest would not be written.",
                     StatusCodes.Status409Conflict);

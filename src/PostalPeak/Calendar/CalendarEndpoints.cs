@@ -14,7 +14,8 @@ public static class CalendarEndpoints
     {
         if (from > to || from < LunarCalendar.FirstYear || to > LunarCalendar.LastYear)
             throw new Shell.InputException("invalid_year_range",
-                $"Give years from {LunarCalendar.FirstYear} to {LunarCalendar.LastYear}, 'from' not after 'to'.");
+                $"Give years from {LunarCalendar.FirstYear} to {LunarCalendar.LastYear}, 'from' not after 'to'.")
+            { Args = [LunarCalendar.FirstYear, LunarCalendar.LastYear] };
         return Enumerable.Range(from, to - from + 1).Select(year =>
         {
             var tet = LunarCalendar.Tet(year);

@@ -224,9 +224,9 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
     public async Task<IReadOnlyList<IndicatorRow>> RollUpAsync(IndicatorFilter filter, CancellationToken cancellationToken)
     {
         if (!IndicatorFilter.GroupBys.Contains(filter.GroupBy))
-            throw new InputException("invalid_group_by", $"groupBy must be one of {string.Join(", ", IndicatorFilter.GroupBys)}.");
+            throw new InputException("invalid_group_by", $"groupBy must be one of {string.Join(", ", IndicatorFilter.GroupBys)}.") { Args = [string.Join(", ", IndicatorFilter.GroupBys)] };
         if (!IndicatorFilter.Bys.Contains(filter.By))
-            throw new InputException("invalid_by", $"by must be one of {string.Join(", ", IndicatorFilter.Bys)}.");
+            throw new InputException("invalid_by", $"by must be one of {string.Join(", ", IndicatorFilter.Bys)}.") { Args = [string.Join(", ", IndicatorFilter.Bys)] };
         if (filter.From is { } from && filter.To is { } to && from > to)
             throw new InputException("invalid_range", "from must not be after to.");
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
