@@ -44,16 +44,22 @@ public sealed class Seasons(NpgsqlDataSource db)
     /// The season the analysis pages open on: the coming one once its first report is in, until then the latest
     /// season with reports. In November the last Tết is what there is to read, not an empty page.
     /// </summary>
-    public static async Task<int> DefaultYearAsync(NpgsqlDataSource db, DateTime utcNow, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A carrier's reader gets the latest season its own carrier reported in (<paramref name="carrierCode"/>): another
+    /// carrier's newer files must not show through the default.
+    /// </remarks>
+    public static async Task<int> DefaultYearAsync(NpgsqlDataSource db, DateTime utcNow, string? carrierCode, CancellationToken cancellationToken)
     {
         var coming = ComingYear(utcNow);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<int>(new CommandDefinition("""
             select coalesce((
                 select s.year from season s
-                where s.year <= @coming and s.tet_date + s.from_offset <= (select max(report_date) from daily_report)
+                where s.year <= @coming and s.tet_date + s.from_offset <= (
+                    select max(r.report_date) from daily_report r
+                    where @carrierCode::text is null or r.carrier_id = (select c.id from carrier c where c.code = @carrierCode))
                 order by s.year desc limit 1), @coming)
-            """, new { coming }, cancellationToken: cancellationToken));
+            """, new { coming, carrierCode }, cancellationToken: cancellationToken));
     }
 
     public const int DefaultFrom = -30;

@@ -55,7 +55,7 @@ public static class DashboardEndpoints
                 var codes = string.Join(", ", MetricCatalogue.Charted.Select(m => m.Code));
                 throw new InputException("invalid_metric", $"The metric must be one of {codes}.") { Args = [codes] };
             }
-            var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken)];
+            var years = season is { Length: > 0 } ? season : [await Seasons.DefaultYearAsync(db, DateTime.UtcNow, scope.Filter(), cancellationToken)];
             var request = new ChartRequest(kind, years, scope.Filter(carrier), unit,
                 kind == "heatmap" ? "unit" : (by ?? "province").ToLowerInvariant(), charted.Code,
                 Math.Clamp(width ?? 900, 300, 2000), Math.Clamp(height ?? 450, 200, 1200),

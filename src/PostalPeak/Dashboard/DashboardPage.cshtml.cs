@@ -44,7 +44,7 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         var carrier = CarrierScope.Of(User).Filter();
         FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, carrier, cancellationToken);
         var all = await seasons.ListAsync();
-        var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
+        var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
         // By default the latest day of the season with any report: at Tết that is yesterday or today.

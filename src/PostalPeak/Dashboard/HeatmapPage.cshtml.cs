@@ -17,7 +17,7 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
+        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
         var metric = MetricCatalogue.Charted.FirstOrDefault(m => m.Code == Metric) ?? MetricCatalogue.DaysToClear;
         Metric = metric.Code;
         Carrier = CarrierScope.Of(User).Filter(Carrier);

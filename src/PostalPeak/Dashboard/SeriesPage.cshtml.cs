@@ -21,7 +21,7 @@ public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlData
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
+        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
         Carrier = CarrierScope.Of(User).Filter(Carrier);
         Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";

@@ -52,7 +52,7 @@ public static class IndicatorEndpoints
             // A bare request means the season the pages open on, not every row ever reported (which grows by a
             // season a year); a date range without a season is the way to read across seasons.
             if (season is not { Length: > 0 } && from is null && to is null)
-                season = [await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken)];
+                season = [await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, scope.Filter(), cancellationToken)];
             var filter = new IndicatorFilter(season, scope.Filter(carrier), unit, from, to,
                 (groupBy ?? "day").ToLowerInvariant(), (by ?? "carrier").ToLowerInvariant());
             var rows = await query.RollUpAsync(filter, cancellationToken);

@@ -27,7 +27,7 @@ public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, N
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Season ??= await Seasons.DefaultYearAsync(db, DateTime.UtcNow, cancellationToken);
+        Season ??= await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
         Phases = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == Season)?.Phases.ToDictionary(p => p.Code) ?? new Dictionary<string, Phase>();
         Rows = await query.RollUpAsync(new IndicatorFilter([Season.Value], CarrierScope.Of(User).Filter(),
             null, null, null, GroupBy: "phase", By: "carrier"), cancellationToken);
