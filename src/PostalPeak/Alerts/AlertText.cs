@@ -15,6 +15,17 @@ public static class AlertText
 
     public static string State(IStringLocalizer<Text> t, string code) => t[$"Alerts.State.{code}"];
 
+    /// <summary>
+    /// A rule's phase overrides as a person reads them: "Nghỉ Tết: tắt; Cận Tết: 8". The phase names are the default
+    /// phases' (rules name phases by code across every season); the form keeps the codes, which are what it takes.
+    /// </summary>
+    public static string Phases(IStringLocalizer<Text> t, string metric, IReadOnlyList<PhaseOverride> phases) =>
+        string.Join("; ", phases.Select(p =>
+        {
+            var name = Calendar.Seasons.DefaultPhases.FirstOrDefault(d => d.Code == p.Phase)?.Name ?? p.Phase;
+            return $"{name}: {(p.Muted ? t["Alerts.PhaseMuted"].Value : MetricCatalogue.Get(metric).Format(p.Threshold))}";
+        }));
+
     /// <summary>The comparison as it is printed: "≥" reads better than "&gt;=" in a sentence.</summary>
     public static string Comparison(string comparison) => comparison switch
     {

@@ -69,4 +69,25 @@ public sealed class AlertTextTests
             CultureInfo.CurrentUICulture = before;
         }
     }
+
+    [Fact]
+    public void PhaseOverridesReadAsPhaseNamesWithTheThresholdTheReadersWay()
+    {
+        var before = CultureInfo.CurrentCulture;
+        var beforeUi = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("vi-VN");
+            PhaseOverride[] phases = [new("holiday", true, null), new("run_up", false, 0.55)];
+
+            var text = AlertText.Phases(Translations.In("vi"), "throughput_ratio", phases);
+
+            Assert.Equal("Nghỉ Tết: tắt; Cận Tết: " + 0.55.ToString("P0", CultureInfo.GetCultureInfo("vi-VN")), text);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+            CultureInfo.CurrentUICulture = beforeUi;
+        }
+    }
 }

@@ -105,9 +105,9 @@ public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDispo
         Assert.Contains("Tồn đọng lâu mới giải tỏa được", saved, StringComparison.Ordinal);
         Assert.Contains("Số ngày giải tỏa > 6", after, StringComparison.Ordinal);
         // The phase overrides went through the form unchanged.
-        Assert.Contains("holiday=muted", after, StringComparison.Ordinal);
-        Assert.Contains("run_up=8", after, StringComparison.Ordinal);
-        Assert.Contains("recovery=7", after, StringComparison.Ordinal);
+        Assert.Contains("Nghỉ Tết: tắt", after, StringComparison.Ordinal);
+        Assert.Contains("Cận Tết: 8", after, StringComparison.Ordinal);
+        Assert.Contains("Sau Tết: 7", after, StringComparison.Ordinal);
         Assert.True(audit.Ok, audit.StatusText);
         Assert.Equal("admin", Assert.Single(ruleUpdates));
 

@@ -125,7 +125,7 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
         // Codes with an underscore are looked for anywhere; one-word codes as a whole text.
         var columns = typeof(ReportColumns).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!);
-        var codes = MetricCatalogue.All.Select(m => m.Code).Concat(ruleCodes).Concat(columns)
+        var codes = MetricCatalogue.All.Select(m => m.Code).Concat(ruleCodes).Concat(columns).Concat(PostalPeak.Calendar.Seasons.DefaultPhases.Select(p => p.Code))
             .Concat(AlertRules.Severities).Concat(["open", "firing", "pending", "resolved"]).Distinct().ToList();
         // A report column's code may stand in brackets beside the name the file gave it ("Mã đơn vị (unit_code)"): the
         // upload report names the column both ways on purpose, so the carrier can match it to the template.
