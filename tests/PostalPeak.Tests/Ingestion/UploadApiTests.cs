@@ -8,12 +8,7 @@ namespace PostalPeak.Tests.Ingestion;
 
 public sealed class UploadApiTests
 {
-    private static StringContent Csv(string text)
-    {
-        var content = new StringContent(text, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        return content;
-    }
+    private static StringContent Csv(string text) => CsvBody.Of(text);
 
     [Fact]
     public async Task RawCsvBodyIsAcceptedWith202AndALocation()

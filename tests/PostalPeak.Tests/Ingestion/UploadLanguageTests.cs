@@ -12,12 +12,7 @@ namespace PostalPeak.Tests.Ingestion;
 /// <summary>What the uploader and the reader of an upload's problems read: their language, their numbers, their column names.</summary>
 public sealed class UploadLanguageTests
 {
-    private static StringContent Csv(string text)
-    {
-        var content = new StringContent(text, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        return content;
-    }
+    private static StringContent Csv(string text) => CsvBody.Of(text);
 
     private static async Task<long> UploadAndProcessAsync(TestApp app, HttpClient client, string csv)
     {

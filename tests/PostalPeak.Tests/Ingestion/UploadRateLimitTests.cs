@@ -9,12 +9,7 @@ namespace PostalPeak.Tests.Ingestion;
 /// <summary>The upload budget belongs to the carrier: every token, person and app instance draws on the same one.</summary>
 public sealed class UploadRateLimitTests
 {
-    private static StringContent Csv(int day)
-    {
-        var content = new StringContent($"report_date,unit_code,received,delivered\n2023-01-{day:00},380,1,1\n", Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        return content;
-    }
+    private static StringContent Csv(int day) => CsvBody.Of($"report_date,unit_code,received,delivered\n2023-01-{day:00},380,1,1\n");
 
     private static Dictionary<string, string?> Limit(int perMinute) => new() { ["Ingestion:UploadsPerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture) };
 
