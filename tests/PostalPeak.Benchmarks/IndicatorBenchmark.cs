@@ -97,7 +97,7 @@ internal static class IndicatorBenchmark
                 + $"alert evaluation of the carrier {evaluation?.Elapsed.TotalMilliseconds:N0} ms");
         }
 
-        var query = new IndicatorQuery(db);
+        var query = new IndicatorQuery(db, Microsoft.Extensions.Options.Options.Create(new IndicatorsOptions()));
         foreach (var (groupBy, by, carrier) in new[] { ("day", "province", (string?)null), ("phase", "carrier", null), ("day", "unit", "BENCH01"), ("tet_offset", "carrier", null) })
         {
             clock.Restart();

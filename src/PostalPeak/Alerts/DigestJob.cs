@@ -21,8 +21,11 @@ public sealed record DigestCarrier
 public sealed record DigestAlert(long Id, string CarrierCode, string RuleCode, string RuleNameVi, string RuleNameEn, string Severity, string Metric, string Comparison,
     string UnitCode, string? UnitName, DateOnly StartedOn, DateOnly? FiringOn, DateOnly? ResolvedOn, double? Value, double? Threshold);
 
-/// <summary>One carrier's report day as the digest tells it. <see cref="Figures"/> is null when the carrier sent no report for the day.</summary>
-public sealed record DigestCarrierDay(DigestCarrier Carrier, IndicatorRow? Figures, int UnitsReporting, int UnitsInForce,
+/// <summary>
+/// One carrier's report day as the digest tells it. <see cref="Figures"/> is null when the carrier sent no report for the day.
+/// Units are the carrier's service units (declared, or reported in the previous 7 days), not every unit of the province.
+/// </summary>
+public sealed record DigestCarrierDay(DigestCarrier Carrier, IndicatorRow? Figures, int UnitsReporting, int UnitsExpected,
     IReadOnlyList<string> MissingUnits, IReadOnlyList<DigestAlert> Opened, IReadOnlyList<DigestAlert> Resolved, IReadOnlyList<DigestAlert> StillFiring)
 {
     public bool ReportMissing => Figures is null;
@@ -171,21 +174,16 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
     private static List<string> Addresses(IEnumerable<string> addresses) =>
         addresses.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    private sealed record UnitInForce(string Code, string Name);
-
-    private sealed record Reported(int CarrierId, string UnitCode);
+    private sealed record ServiceUnit(int CarrierId, string UnitCode, string Name, bool Expected, bool Reported);
 
     private static async Task<List<DigestCarrierDay>> DaysAsync(NpgsqlConnection connection, DateOnly reportDay, IReadOnlyList<DigestCarrier> carriers,
         IReadOnlyList<IndicatorRow> perCarrier, CancellationToken cancellationToken)
     {
-        var units = (await connection.QueryAsync<UnitInForce>(new CommandDefinition("""
-            select code, name from admin_unit
-            where valid_from <= @reportDay and (valid_to is null or valid_to >= @reportDay)
-            order by code
-            """, new { reportDay }, cancellationToken: cancellationToken))).AsList();
-        var reported = (await connection.QueryAsync<Reported>(new CommandDefinition(
-            "select carrier_id, unit_code from daily_report where report_date = @reportDay", new { reportDay }, cancellationToken: cancellationToken)))
-            .ToLookup(r => r.CarrierId, r => r.UnitCode);
+        var coverage = (await connection.QueryAsync<ServiceUnit>(new CommandDefinition("""
+            select p.carrier_id, p.unit_code, unit_name(p.unit_code) as name, p.expected, p.reported
+            from report_coverage(array[@reportDay]::date[], null, null, 0) p
+            order by p.unit_code
+            """, new { reportDay }, cancellationToken: cancellationToken))).ToLookup(u => u.CarrierId);
         // Alerts firing at some point of the report day: those that began firing on it, resolved on it, or were firing throughout.
         var alerts = (await connection.QueryAsync<DigestAlert>(new CommandDefinition("""
             select a.id, c.code as carrier_code, r.code as rule_code, r.name_vi as rule_name_vi, r.name_en as rule_name_en, r.severity, r.metric, r.comparison,
@@ -202,11 +200,11 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
         return carriers.Select(carrier =>
         {
             var mine = alerts.Where(a => a.CarrierCode == carrier.Code).ToList();
-            var reportedUnits = reported[carrier.Id].ToHashSet(StringComparer.Ordinal);
+            var units = coverage[carrier.Id].ToList();
             return new DigestCarrierDay(carrier,
                 perCarrier.FirstOrDefault(r => r.CarrierCode == carrier.Code && r.ReportDate == reportDay),
-                units.Count(u => reportedUnits.Contains(u.Code)), units.Count,
-                units.Where(u => !reportedUnits.Contains(u.Code)).Select(u => $"{u.Name} ({u.Code})").ToList(),
+                units.Count(u => u.Reported), units.Count(u => u.Expected || u.Reported),
+                units.Where(u => u.Expected && !u.Reported).Select(u => $"{u.Name} ({u.UnitCode})").ToList(),
                 mine.Where(a => a.ResolvedOn != reportDay && a.FiringOn == reportDay).ToList(),
                 mine.Where(a => a.ResolvedOn == reportDay).ToList(),
                 mine.Where(a => a.ResolvedOn != reportDay && a.FiringOn != reportDay).ToList());

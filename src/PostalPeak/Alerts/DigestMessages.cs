@@ -78,7 +78,7 @@ public static class DigestMessages
             }
             else
                 text.AppendLine(t["Digest.NoReport"]);
-            text.AppendLine(t["Digest.Units", day.UnitsReporting, day.UnitsInForce]);
+            text.AppendLine(t["Digest.Units", day.UnitsReporting, day.UnitsExpected]);
             if (day.MissingUnits.Count > 0 && !day.ReportMissing)
             {
                 var named = string.Join(", ", day.MissingUnits.Take(MissingUnitsNamed));

@@ -10,7 +10,7 @@ public sealed record ComplianceDay(string CarrierCode, string UnitCode, DateOnly
 public sealed record ComplianceSummary(string CarrierCode, int Due, int OnTime, int Late, int Missing);
 
 /// <summary>
-/// Who reported what, and when: for each carrier, unit in force and day of a season, the day is on time
+/// Who reported what, and when: for each carrier, service unit and day of a season, the day is on time
 /// (first reported by the deadline hour of the next day, local time), late, missing, or not yet due.
 /// A correction does not make a day late: the first report counts. A missing day is never read as zeros.
 /// </summary>
@@ -19,15 +19,17 @@ public sealed class ComplianceReport(NpgsqlDataSource db, IOptions<ComplianceOpt
     public async Task<IReadOnlyList<ComplianceDay>> DaysAsync(int season, string? carrierCode, string? unitCode, DateOnly? from, DateOnly? to)
     {
         const string sql = """
-            with days as (select report_date, tet_offset from season_day where season = @season),
+            with days as (
+                select report_date, tet_offset from season_day
+                where season = @season and (@from::date is null or report_date >= @from) and (@to::date is null or report_date <= @to)
+            ),
+            -- A carrier's service units (declared, or reported in the previous 7 days), not every unit of the province.
             expected as (
-                select c.id as carrier_id, c.code as carrier_code, u.code as unit_code, days.report_date, days.tet_offset
-                from days
-                join admin_unit u on u.valid_from <= days.report_date and (u.valid_to is null or u.valid_to >= days.report_date)
-                cross join carrier c
-                where c.active and (@carrierCode::text is null or c.code = @carrierCode)
-                  and (@unitCode::text is null or u.code = @unitCode)
-                  and (@from::date is null or days.report_date >= @from) and (@to::date is null or days.report_date <= @to)
+                select p.carrier_id, c.code as carrier_code, p.unit_code, p.report_date, days.tet_offset
+                from report_coverage((select array_agg(report_date) from days), @carrierCode, null, 0) p
+                join days on days.report_date = p.report_date
+                join carrier c on c.id = p.carrier_id
+                where p.expected and (@unitCode::text is null or p.unit_code = @unitCode)
             ),
             reports as (
                 select r.carrier_id, r.unit_code, r.report_date, min(up.received_at) as first_at

@@ -16,6 +16,8 @@ public static class DashboardEndpoints
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddMemoryCache(options => options.SizeLimit = 64L * 1024 * 1024);
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Overview>();
         return builder;
     }
 
@@ -39,6 +41,18 @@ public static class DashboardEndpoints
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        // The overview as data: the headline day, the latest day and their coverage, and each carrier's tile. A carrier
+        // manager or token reads its own carrier only, as on the page.
+        app.MapGet("/api/v1/overview", async (int? season, string? carrier, CarrierScope scope, Overview overview, NpgsqlDataSource db,
+            TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var scoped = scope.Filter(carrier);
+            var year = season ?? await Seasons.DefaultYearAsync(db, clock.GetUtcNow().UtcDateTime, scoped, cancellationToken);
+            return Results.Ok(await overview.ReadAsync(year, scoped, cancellationToken));
+        }).WithTags("Dashboard").Produces<OverviewData>(StatusCodes.Status200OK).RequireCarrierAccess()
+            .WithDescription("The overview's headline day (the latest day whose reports cover Dashboard:CompleteShare of the expected carrier × unit pairs), "
+                + "the latest day with any report, the coverage of both, and each carrier's figures on the headline day.");
+
         // /charts/backlog.png, /charts/heatmap.svg, /charts/intake.csv (the table behind the chart), with the indicator filters.
         app.MapGet("/charts/{kind}.{format}", async (string kind, string format, [FromQuery] int[]? season, string? carrier, string? unit,
             string? by, string? metric, int? width, int? height, CarrierScope scope, IndicatorQuery query, Seasons seasons, IMemoryCache cache,

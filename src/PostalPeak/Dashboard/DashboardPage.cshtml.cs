@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
 using PostalPeak.Accounts;
@@ -15,7 +16,7 @@ namespace PostalPeak.Dashboard;
 /// backlog over the season, the alerts firing and who has reported. Every filter is in the URL.
 /// </summary>
 public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rules, AlertStore alerts, ComplianceReport compliance,
-    Seasons seasons, NpgsqlDataSource db, IConfiguration configuration) : PageModel
+    Seasons seasons, Overview overview, IOptions<IndicatorsOptions> carry, NpgsqlDataSource db, IConfiguration configuration) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? Day { get; set; }
@@ -23,6 +24,12 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public Season Current { get; private set; } = null!;
     public IReadOnlyList<IndicatorRow> Tiles { get; private set; } = [];
     public IReadOnlyList<IndicatorRow> SeasonDays { get; private set; } = [];
+    /// <summary>The headline day, the latest day, and each reported day's coverage.</summary>
+    public Headline Headline { get; private set; } = new(null, null, []);
+    /// <summary>The coverage of the day shown.</summary>
+    public DayCoverage? Coverage => Headline.On(Day);
+    public double CompleteShare => overview.CompleteShare;
+    public int CarryDays => carry.Value.CarryDays;
     public IReadOnlyList<AlertSummary> Firing { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
     public IReadOnlyDictionary<string, AlertRule> RuleByMetric { get; private set; } = new Dictionary<string, AlertRule>();
@@ -47,10 +54,11 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
-        // By default the latest day of the season with any report: at Tết that is yesterday or today.
         SeasonDays = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "day", "carrier"), cancellationToken);
-        // Of the carriers the reader may see: a manager's overview must not open on a day only others reported.
-        Day ??= SeasonDays.Max(r => r.ReportDate) ?? Current.From;
+        // By default the headline day: the latest whose reports are (nearly) all in, of the carriers the reader may see.
+        // A later day is arriving and shown as such: read from its first reports, a backlog would seem to clear overnight.
+        Headline = await overview.HeadlineAsync(Current.Year, carrier, cancellationToken);
+        Day ??= Headline.ReportDay ?? Headline.LatestDay ?? Current.From;
         Tiles = SeasonDays.Where(r => r.ReportDate == Day).ToList();
         RuleByMetric = (await rules.ListAsync(carrier, cancellationToken)).Where(r => r.Enabled && r.CarrierCode is null && r.UnitCodes is null)
             .GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.First());

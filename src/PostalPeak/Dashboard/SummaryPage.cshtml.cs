@@ -9,7 +9,7 @@ using PostalPeak.Indicators;
 namespace PostalPeak.Dashboard;
 
 /// <summary>A season on one printable page, for reporting upwards: totals per carrier and phase, alerts, reporting discipline.</summary>
-public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport compliance, Seasons seasons, NpgsqlDataSource db) : PageModel
+public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport compliance, Seasons seasons, Overview overview, NpgsqlDataSource db) : PageModel
 {
     public sealed record AlertCount(string RuleNameVi, string RuleNameEn, string Severity, string CarrierCode, long Fired);
 
@@ -20,6 +20,8 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
     public IReadOnlyList<IndicatorRow> Phases { get; private set; } = [];
     public IReadOnlyList<AlertCount> Alerts { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
+    /// <summary>The figures run to the headline day; a later day still arriving is left out and named.</summary>
+    public Headline Headline { get; private set; } = new(null, null, []);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -28,8 +30,11 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
         Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
         Season = Current.Year;
         var carrier = CarrierScope.Of(User).Filter();
-        Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "season", "carrier"), cancellationToken);
-        Phases = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "phase", "province"), cancellationToken);
+        Headline = await overview.HeadlineAsync(Current.Year, carrier, cancellationToken);
+        // A summary read upwards must not end on a morning's first reports: it stops at the headline day.
+        var to = Headline.Arriving is not null ? Headline.ReportDay : null;
+        Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, to, "season", "carrier"), cancellationToken);
+        Phases = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, to, "phase", "province"), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, null, null));
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         Alerts = (await connection.QueryAsync<AlertCount>(new CommandDefinition("""

@@ -17,6 +17,7 @@ public static class IndicatorEndpoints
 
     public static IHostApplicationBuilder AddIndicators(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<IndicatorsOptions>().BindConfiguration(IndicatorsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IndicatorRefresh>();
         builder.Services.AddSingleton<IndicatorQuery>();
         builder.Services.Configure<OpenApiOptions>("v1", options => options.AddSchemaTransformer(DescribeIndicatorRow));

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Shell;
 
@@ -37,7 +38,15 @@ public sealed record IndicatorRow
     public int DaysReported { get; init; }
     public int Reports { get; init; }
     public int CarriersReporting { get; init; }
+    /// <summary>Carrier × unit reports the day's (or period's) figures rest on; with <see cref="ReportsExpected"/> the share in.</summary>
+    public long ReportsExpected { get; init; }
+    /// <summary>Expected reports not in yet whose stocks are carried from an earlier day.</summary>
+    public long ReportsCarried { get; init; }
+    /// <summary>The service units in scope: declared by the department, or those reported in the previous 7 days.</summary>
+    public int UnitsExpected { get; init; }
     public int UnitsReporting { get; init; }
+    /// <summary>Expected units without a report that day whose stocks (closing, backlog, open complaints) are carried.</summary>
+    public int UnitsCarried { get; init; }
     public int ClosingKnown { get; init; }
     public long Received { get; init; }
     public long Delivered { get; init; }
@@ -49,6 +58,8 @@ public sealed record IndicatorRow
     public long? ComplaintsResolved { get; init; }
     public long? Opening { get; init; }
     public long? Closing { get; init; }
+    /// <summary>The closing summed over the reporting units only (<see cref="Closing"/> adds the carried ones).</summary>
+    public long? ClosingReported { get; init; }
     public long? FlowBacklog { get; init; }
     public long? Unaccounted { get; init; }
     public long? BacklogGrowth { get; init; }
@@ -61,7 +72,7 @@ public sealed record IndicatorRow
     [JsonPropertyName("complaints_per_10k")] public double? ComplaintsPer10k { get; init; }
 }
 
-public sealed class IndicatorQuery(NpgsqlDataSource db)
+public sealed class IndicatorQuery(NpgsqlDataSource db, IOptions<IndicatorsOptions> options)
 {
     /// <summary>
     /// The indicator rows in scope, keyed by the chosen grouping and placed on the Tết axis. Season days
@@ -101,16 +112,38 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
               and (@from::date is null or i.report_date >= @from)
               and (@to::date is null or i.report_date <= @to)
         ),
-        -- A carrier has one row per unit and day, and a unit one per carrier: only a province, or units
-        -- merged through the crosswalk, need the distinct counts (and another pass over the rows).
-        day_units as (
-            select group_key, report_date, count(*) as units_reporting
-            from (select distinct group_key, report_date, unit_code from base where @by = 'province' or @unit::text is not null) x
+        -- Every carrier × unit pair expected or reporting on the days reported in scope, with the latest stocks of
+        -- the expected pairs that have not reported (report_coverage, design section 4).
+        coverage_pairs as (
+            select p.carrier_id, p.unit_code, p.report_date, p.reported, p.carried_from is not null and not p.reported as carried,
+                   p.closing, p.backlog, p.open_complaints,
+                   case @by when 'carrier' then c.code when 'unit' then coalesce(@unit::text, p.unit_code) else u.province_code end as group_key
+            from report_coverage((select array_agg(distinct report_date) from base), @carrier,
+                                 (select array_agg(unit_code) from wanted), @carryDays) p
+            join carrier c on c.id = p.carrier_id
+            join admin_unit u on u.code = p.unit_code and u.valid_from <= p.report_date and (u.valid_to is null or u.valid_to >= p.report_date)
+        ),
+        pair_units as (
+            select group_key, report_date, unit_code, count(*) as pairs, count(*) filter (where carried) as pairs_carried,
+                   count(distinct carrier_id) filter (where reported) as carriers_reporting,
+                   bool_or(reported) as reporting, bool_or(carried) as carried,
+                   sum(closing) filter (where carried) as closing, sum(backlog) filter (where carried) as backlog,
+                   sum(open_complaints) filter (where carried) as open_complaints
+            from coverage_pairs
+            group by group_key, report_date, unit_code
+        ),
+        day_coverage as (
+            select group_key, report_date,
+                   sum(pairs) as reports_expected, sum(pairs_carried) as reports_carried,
+                   count(*) as units_expected, count(*) filter (where reporting) as units_reporting,
+                   count(*) filter (where carried and not reporting) as units_carried,
+                   sum(closing) as carried_closing, sum(backlog) as carried_backlog, sum(open_complaints) as carried_open_complaints
+            from pair_units
             group by group_key, report_date
         ),
         day_carriers as (
             select group_key, report_date, count(*) as carriers_reporting
-            from (select distinct group_key, report_date, carrier_id from base where @by = 'province' or @unit::text is not null) x
+            from (select distinct group_key, report_date, carrier_id from coverage_pairs where reported) x
             group by group_key, report_date
         ),
         sums as (
@@ -133,12 +166,23 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
             from base
             group by group_key, report_date
         ),
+        -- Stocks are as of the day: the reporting units' values plus the carried ones. Flows and the ratios derived
+        -- from them stay over the reporting units only, so that each ratio compares like with like.
         daily as (
-            select sums.*,
-                   coalesce(day_units.units_reporting, case when @by = 'carrier' then sums.reports else 1 end) as units_reporting,
-                   coalesce(day_carriers.carriers_reporting, case when @by = 'carrier' then 1 else sums.reports end) as carriers_reporting
+            select sums.group_key, sums.report_date, sums.season, sums.tet_offset, sums.phase, sums.approximate,
+                   sums.reports, sums.closing_known,
+                   sums.received, sums.delivered, sums.returned, sums.lost, sums.damaged,
+                   sum_known(sums.backlog, v.carried_backlog) as backlog,
+                   sums.complaints_received, sums.complaints_resolved, sums.opening,
+                   sum_known(sums.closing, v.carried_closing) as closing, sums.closing as closing_reported,
+                   sums.flow_backlog, sums.unaccounted, sums.backlog_growth,
+                   sum_known(sums.open_complaints, v.carried_open_complaints) as open_complaints,
+                   sums.window_received, sums.window_delivered, sums.delivery_rate, sums.cleared, sums.clearance_base,
+                   sums.loss_base, sums.damage_base, sums.complaint_base, sums.window_complaints, sums.window_complaint_base,
+                   v.units_expected, v.units_reporting, v.units_carried, v.reports_expected, v.reports_carried,
+                   coalesce(day_carriers.carriers_reporting, 0) as carriers_reporting
             from sums
-            left join day_units using (group_key, report_date)
+            join day_coverage v using (group_key, report_date)
             left join day_carriers using (group_key, report_date)
         )
         """;
@@ -154,12 +198,13 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
         {Members}
         select k.season, k.phase, k.report_date, k.tet_offset, k.report_date as first_date, k.report_date as last_date,
                {KeyColumns},
-               k.approximate, 1 as days_reported, k.reports, k.carriers_reporting, k.units_reporting, k.closing_known,
+               k.approximate, 1 as days_reported, k.reports, k.reports_expected, k.reports_carried, k.carriers_reporting,
+               k.units_expected, k.units_reporting, k.units_carried, k.closing_known,
                k.received, k.delivered, k.returned, k.lost, k.damaged, k.backlog, k.complaints_received, k.complaints_resolved,
-               k.opening, k.closing, k.flow_backlog, k.unaccounted, k.backlog_growth, k.open_complaints,
+               k.opening, k.closing, k.closing_reported, k.flow_backlog, k.unaccounted, k.backlog_growth, k.open_complaints,
                k.window_delivered::float8 / nullif(k.window_received, 0) as throughput_ratio,
                k.cleared::float8 / nullif(k.clearance_base, 0) as clearance_rate,
-               k.closing / nullif(k.delivery_rate, 0) as days_to_clear,
+               k.closing_reported / nullif(k.delivery_rate, 0) as days_to_clear,
                10000.0 * k.lost / nullif(k.loss_base, 0) as loss_per_10k,
                10000.0 * k.damaged / nullif(k.damage_base, 0) as damage_per_10k,
                10000.0 * k.window_complaints / nullif(k.window_complaint_base, 0) as complaints_per_10k
@@ -183,10 +228,24 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
             from pairs
             group by 1, 2, 3
         ),
+        -- Over every day someone in scope reported, so that a day the group missed counts against its coverage.
+        expected_units as (
+            select cp.group_key, d.season, case when @groupBy = 'phase' then d.phase end as phase, count(distinct cp.unit_code) as units_expected
+            from coverage_pairs cp join days d on d.report_date = cp.report_date
+            group by 1, 2, 3
+        ),
+        expected_reports as (
+            select v.group_key, d.season, case when @groupBy = 'phase' then d.phase end as phase, sum(v.reports_expected) as reports_expected
+            from day_coverage v join days d on d.report_date = v.report_date
+            group by 1, 2, 3
+        ),
         periods as (
             select group_key, season, case when @groupBy = 'phase' then phase end as phase,
                    min(report_date) as first_date, max(report_date) as last_date, bool_or(approximate) as approximate,
                    count(*) as days_reported, sum(reports) as reports,
+                   (array_agg(reports_carried order by report_date desc))[1] as reports_carried,
+                   (array_agg(units_carried order by report_date desc))[1] as units_carried,
+                   (array_agg(closing_reported order by report_date desc))[1] as closing_reported,
                    sum(received) as received, sum(delivered) as delivered, sum(returned) as returned, sum(lost) as lost,
                    sum(damaged) as damaged, sum(complaints_received) as complaints_received, sum(complaints_resolved) as complaints_resolved,
                    sum(unaccounted) as unaccounted, sum(backlog_growth) as backlog_growth,
@@ -206,9 +265,10 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
         )
         select k.season, k.phase, null::date as report_date, null::int as tet_offset, k.first_date, k.last_date,
                {KeyColumns},
-               k.approximate, k.days_reported, k.reports, c.carriers_reporting, c.units_reporting, k.closing_known,
+               k.approximate, k.days_reported, k.reports, coalesce(x.reports_expected, k.reports) as reports_expected, k.reports_carried, c.carriers_reporting,
+               coalesce(e.units_expected, c.units_reporting) as units_expected, c.units_reporting, k.units_carried, k.closing_known,
                k.received, k.delivered, k.returned, k.lost, k.damaged, k.backlog, k.complaints_received, k.complaints_resolved,
-               k.opening, k.closing, k.flow_backlog, k.unaccounted, k.backlog_growth, k.open_complaints,
+               k.opening, k.closing, k.closing_reported, k.flow_backlog, k.unaccounted, k.backlog_growth, k.open_complaints,
                k.delivered::float8 / nullif(k.received, 0) as throughput_ratio,
                k.cleared::float8 / nullif(k.clearance_base, 0) as clearance_rate,
                k.closing / nullif(k.delivered::float8 / k.days_reported, 0) as days_to_clear,
@@ -217,6 +277,8 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
                10000.0 * k.period_complaints / nullif(k.complaint_base, 0) as complaints_per_10k
         from periods k
         join coverage c on c.group_key = k.group_key and c.season = k.season and c.phase is not distinct from k.phase
+        left join expected_units e on e.group_key = k.group_key and e.season = k.season and e.phase is not distinct from k.phase
+        left join expected_reports x on x.group_key = k.group_key and x.season = k.season and x.phase is not distinct from k.phase
         left join season_phase sp on sp.season_year = k.season and sp.code = k.phase
         order by k.season, k.group_key, sp.from_offset
         """;
@@ -242,6 +304,7 @@ public sealed class IndicatorQuery(NpgsqlDataSource db)
             to = filter.To,
             groupBy = filter.GroupBy,
             by = filter.By,
+            carryDays = options.Value.CarryDays,
         };
         return (await connection.QueryAsync<IndicatorRow>(new CommandDefinition(filter.PerDay ? DaySql : PeriodSql, parameters, transaction,
             commandTimeout: 120, cancellationToken: cancellationToken))).AsList();

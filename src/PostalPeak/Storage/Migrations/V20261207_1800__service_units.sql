@@ -8,21 +8,25 @@ create table carrier_service_unit (
     primary key (carrier_id, unit_code)
 );
 
--- For each of the given days, every carrier × unit pair that is expected to report or did report, and for an
+-- For each of the given days (and the given units; null: all), every carrier × unit pair that is expected to report or did report, and for an
 -- expected pair without a report its latest stocks of the p_carry_days days before (Prometheus's lookback rule:
 -- a stock stays current for a bounded time, then the unit is missing, never zero).
 -- Expected: the carrier's declared units, else each unit it reported on one of the 7 days before; only active
 -- carriers, and only units in force on the day. A report outside the list still counts (reported is true).
-create function report_coverage(p_days date[], p_carrier text, p_carry_days integer)
+create function report_coverage(p_days date[], p_carrier text, p_units text[], p_carry_days integer)
     returns table (carrier_id integer, unit_code text, report_date date, expected boolean, reported boolean,
                    carried_from date, closing bigint, backlog bigint, open_complaints bigint)
     language sql stable parallel safe
-begin atomic
+    as $body$
     with days as (
         select distinct d as report_date from unnest(p_days) d
     ),
     scope as (
         select c.id, c.active from carrier c where p_carrier is null or c.code = p_carrier
+    ),
+    in_force as materialized (
+        -- Read once and hashed: a lookup per pair would cost more than the rest of the function.
+        select u.code, u.valid_from, coalesce(u.valid_to, 'infinity') as valid_to from admin_unit u
     ),
     reports as (
         -- Each report and the next one of its series: the 7-day window of a report ends at the next report, so a
@@ -32,6 +36,7 @@ begin atomic
         from daily_indicator i
         join scope on scope.id = i.carrier_id
         where i.report_date between (select min(report_date) - 7 from days) and (select max(report_date) from days)
+          and (p_units is null or i.unit_code = any(p_units))
     ),
     derived as (
         select r.carrier_id, r.unit_code, d.report_date
@@ -44,13 +49,13 @@ begin atomic
         from carrier_service_unit s
         join scope on scope.id = s.carrier_id
         cross join days d
+        where p_units is null or s.unit_code = any(p_units)
     ),
     service as (
         select x.carrier_id, x.unit_code, x.report_date
         from (select * from derived union select * from declared) x
         join scope on scope.id = x.carrier_id and scope.active
-        where exists (select 1 from admin_unit u
-                      where u.code = x.unit_code and u.valid_from <= x.report_date and (u.valid_to is null or u.valid_to >= x.report_date))
+        join in_force u on u.code = x.unit_code and x.report_date between u.valid_from and u.valid_to
     ),
     reported as (
         select r.carrier_id, r.unit_code, r.report_date from reports r join days d on d.report_date = r.report_date
@@ -73,5 +78,10 @@ begin atomic
           and (j.closing is not null or j.backlog is not null or j.open_complaints is not null)
         order by j.report_date desc
         limit 1
-    ) k on true;
-end;
+    ) k on true
+$body$;
+
+-- A sum of two parts, either of which may be unknown: unknown only when both are.
+create function sum_known(a numeric, b numeric) returns numeric
+    language sql immutable parallel safe
+    return case when a is null and b is null then null else coalesce(a, 0) + coalesce(b, 0) end;
