@@ -35,17 +35,23 @@ public static class Charts
         ["peak"] = Color.FromHex("#fdeccf"), ["run_up"] = Color.FromHex("#fbd5c4"), ["holiday"] = Color.FromHex("#f7c0c0"), ["recovery"] = Color.FromHex("#d7ecd9"),
     };
 
-    public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season, IReadOnlyList<ChartMark>? marks = null)
+    /// <param name="completeShare">A day whose reports cover less of the expected ones is drawn as arriving (hollow markers).</param>
+    public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season, IReadOnlyList<ChartMark>? marks = null,
+        double completeShare = 0.95)
     {
         var plot = new Plot();
         var t = Translations.In(request.English ? Translations.English : Translations.Vietnamese);
+        var partial = new PartialDays(t["Overview.PartialLegend"], completeShare);
         var metric = MetricCatalogue.Get(request.Metric);
         switch (request.Kind)
         {
             case "backlog":
                 Shade(plot, season);
                 foreach (var group in Groups(rows))
+                {
                     Line(plot, group.Key, group.Select(r => (r.ReportDate!.Value, (double?)r.Closing)));
+                    partial.Mark(plot, group, r => r.Closing);
+                }
                 if (Groups(rows).Count() == 1)
                     Line(plot, t["Chart.CountedBacklog"], rows.Select(r => (r.ReportDate!.Value, (double?)r.Backlog)), LinePattern.Dotted);
                 plot.Title(MetricCatalogue.Closing.Name(t));
@@ -55,6 +61,8 @@ public static class Charts
                 Shade(plot, season);
                 Line(plot, MetricCatalogue.Received.Name(t), Sum(rows, r => r.Received));
                 Line(plot, MetricCatalogue.Delivered.Name(t), Sum(rows, r => r.Delivered));
+                partial.MarkSums(plot, rows, r => r.Received);
+                partial.MarkSums(plot, rows, r => r.Delivered);
                 plot.Title(t["Chart.IntakeTitle"]);
                 plot.YLabel(t["Chart.ParcelsPerDay"]);
                 break;
@@ -66,6 +74,8 @@ public static class Charts
                     var who = groups.Count > 1 ? $"{group.Key} · " : "";
                     Line(plot, who + t["Chart.LossLegend"], group.Select(r => (r.ReportDate!.Value, r.LossPer10k)));
                     Line(plot, who + t["Chart.ComplaintsLegend"], group.Select(r => (r.ReportDate!.Value, r.ComplaintsPer10k)));
+                    partial.Mark(plot, group, r => r.LossPer10k);
+                    partial.Mark(plot, group, r => r.ComplaintsPer10k);
                 }
                 plot.Title(t["Chart.RatesTitle"]);
                 plot.YLabel(MetricCatalogue.LossPer10k.Axis(t));
@@ -150,6 +160,40 @@ public static class Charts
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             units.Select((unit, i) => (unit.Code, i)).Where(x => x.i % Math.Max(1, units.Count / 25) == 0)
                 .Select(x => new Tick(units.Count - 1 - x.i, x.Code)).ToArray());
+    }
+
+    /// <summary>
+    /// Days whose reports are still arriving: a hollow grey ring around their points, named once in the legend, so that
+    /// a morning's first reports never read as the day's whole picture.
+    /// </summary>
+    private sealed class PartialDays(string legend, double completeShare)
+    {
+        private bool named;
+
+        public static bool IsPartial(long reports, long expected, double share) => expected > 0 && reports < share * expected - 1e-9;
+
+        public void Mark(Plot plot, IEnumerable<IndicatorRow> rows, Func<IndicatorRow, double?> value) =>
+            Draw(plot, rows.Where(r => IsPartial(r.Reports, r.ReportsExpected, completeShare)).Select(r => (r.ReportDate!.Value, value(r))));
+
+        public void MarkSums(Plot plot, IReadOnlyList<IndicatorRow> rows, Func<IndicatorRow, long> value) =>
+            Draw(plot, rows.GroupBy(r => r.ReportDate!.Value)
+                .Where(day => IsPartial(day.Sum(r => (long)r.Reports), day.Sum(r => r.ReportsExpected), completeShare))
+                .Select(day => (day.Key, (double?)day.Sum(value))));
+
+        private void Draw(Plot plot, IEnumerable<(DateOnly Day, double? Value)> points)
+        {
+            var known = points.Where(p => p.Value is not null).ToList();
+            if (known.Count == 0)
+                return;
+            var rings = plot.Add.Scatter(known.Select(p => p.Day.ToDateTime(TimeOnly.MinValue)).ToArray(), known.Select(p => p.Value!.Value).ToArray());
+            rings.LineWidth = 0;
+            rings.MarkerShape = MarkerShape.OpenCircle;
+            rings.MarkerSize = 11;
+            rings.Color = Color.FromHex("#555555");
+            if (!named)
+                rings.LegendText = legend;
+            named = true;
+        }
     }
 
     /// <summary>A day nobody reported is a gap in the line, never a zero.</summary>
