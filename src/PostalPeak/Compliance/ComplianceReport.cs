@@ -29,7 +29,7 @@ public sealed class ComplianceReport(NpgsqlDataSource db, IOptions<ComplianceOpt
                 from report_coverage((select array_agg(report_date) from days), @carrierCode, null, 0) p
                 join days on days.report_date = p.report_date
                 join carrier c on c.id = p.carrier_id
-                where p.expected and (@unitCode::text is null or p.unit_code = @unitCode)
+                where (p.expected or p.reported) and (@unitCode::text is null or p.unit_code = @unitCode)
             ),
             reports as (
                 select r.carrier_id, r.unit_code, r.report_date, min(up.received_at) as first_at

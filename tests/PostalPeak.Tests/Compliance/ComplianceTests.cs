@@ -15,6 +15,8 @@ public sealed class ComplianceTests
         var store = app.Services.GetRequiredService<UploadStore>();
         var upload = await store.ReceiveAsync(new MemoryStream(Encoding.UTF8.GetBytes("report_date,unit_code,received,delivered\n" + csv)), "f.csv", "api", "ALPHA", Actor.CommandLine(), "vi", CancellationToken.None);
         Assert.Equal("accepted", await app.Services.GetRequiredService<UploadProcessor>().ProcessAsync(upload.Id, CancellationToken.None));
+        // As the upload pipeline does: a carrier's service units are read from its refreshed figures.
+        await app.Services.GetRequiredService<PostalPeak.Indicators.IndicatorRefresh>().RefreshAfterUploadAsync(upload.Id, CancellationToken.None);
         await using var connection = await app.Db.OpenConnectionAsync();
         await connection.ExecuteAsync("update upload set received_at = @at::timestamptz where id = @Id", new { at = receivedAt, upload.Id });
     }
@@ -42,19 +44,49 @@ public sealed class ComplianceTests
     }
 
     [Fact]
-    public async Task EveryUnitInForceIsExpectedAcrossTheReform()
+    public async Task ADeclaredServiceUnitIsExpectedOnlyWhileItIsInForceAcrossTheReform()
     {
         await using var app = await TestApp.StartAsync();
         await app.AddCarrierAsync("ALPHA");
         await app.AddUserAsync("analyst", Roles.Analyst);
+        await using (var connection = await app.Db.OpenConnectionAsync())
+        {
+            // A district of 2023 and a commune of 2026: each is expected only on the days it exists.
+            await connection.ExecuteAsync("""
+                insert into carrier_service_unit (carrier_id, unit_code, declared_by)
+                select id, u, 'test' from carrier, unnest(array['380', '14758']) u where code = 'ALPHA'
+                """);
+        }
         using var client = await app.SignedInClientAsync("analyst");
 
         var before = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2023&carrier=ALPHA&from=2023-01-22&to=2023-01-22");
         var after = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2026&carrier=ALPHA&from=2026-02-17&to=2026-02-17");
 
-        Assert.Equal(27, before.GetProperty("days").GetArrayLength());
-        Assert.Equal(166, after.GetProperty("days").GetArrayLength());
-        Assert.All(before.GetProperty("days").EnumerateArray(), d => Assert.Equal("missing", d.GetProperty("status").GetString()));
+        Assert.Equal(["380 missing"], before.GetProperty("days").EnumerateArray().Select(d => $"{d.GetProperty("unit_code").GetString()} {d.GetProperty("status").GetString()}"));
+        Assert.Equal(["14758"], after.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("unit_code").GetString()));
+    }
+
+    [Fact]
+    public async Task ACarrierServingThreeUnitsHasNoMissingReportsForTheOthers()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        // No declared list: its service units are those it reported in the previous 7 days. The 13th is silent.
+        await IngestAtAsync(app, "2023-01-10,380,100,90\n2023-01-10,381,100,90\n2023-01-10,382,100,90\n"
+            + "2023-01-11,380,100,90\n2023-01-11,381,100,90\n2023-01-11,382,100,90\n2023-01-12,380,100,90\n2023-01-12,381,100,90\n", "2023-01-11 09:00 +07");
+        using var client = await app.SignedInClientAsync("analyst");
+
+        var answer = await client.GetFromJsonAsync<JsonElement>("/api/v1/compliance?season=2023&carrier=ALPHA&from=2023-01-10&to=2023-01-13");
+
+        var days = answer.GetProperty("days").EnumerateArray()
+            .Select(d => $"{d.GetProperty("report_date").GetString()} {d.GetProperty("unit_code").GetString()} {d.GetProperty("status").GetString()}").ToList();
+        // Of the province's 27 districts only the carrier's three are ever expected: no false missing reports.
+        Assert.Equal(["380", "381", "382"], days.Select(d => d.Split(' ')[1]).Distinct().Order());
+        Assert.Contains("2023-01-12 382 missing", days);
+        Assert.Equal(["2023-01-13 380 missing", "2023-01-13 381 missing", "2023-01-13 382 missing"], days.Where(d => d.StartsWith("2023-01-13", StringComparison.Ordinal)));
+        var summary = answer.GetProperty("carriers").EnumerateArray().Single();
+        Assert.Equal(4, summary.GetProperty("missing").GetInt32());
     }
 
     [Fact]
