@@ -96,7 +96,8 @@ public sealed class DigestTests(ITestOutputHelper output)
         Assert.Contains("== Carrier ALPHA (ALPHA) ==", vi, StringComparison.Ordinal);
         Assert.Contains("== Carrier BETA (BETA) ==", vi, StringComparison.Ordinal);
         Assert.Contains("Bưu gửi nhận: 2.000", vi, StringComparison.Ordinal);
-        Assert.Contains("Đơn vị đã báo cáo: 2/166", vi, StringComparison.Ordinal);
+        // Of ALPHA's service units (the two it reports), not of the province's 166 communes.
+        Assert.Contains("Đơn vị đã báo cáo: 2/2", vi, StringComparison.Ordinal);
         Assert.Contains("CHƯA GỬI BÁO CÁO cho ngày này.", vi, StringComparison.Ordinal);
         Assert.Contains("Nhiều bưu gửi thất lạc trong ngày", vi, StringComparison.Ordinal);
         Assert.Contains("Số liệu do doanh nghiệp tự báo cáo.", vi, StringComparison.Ordinal);
