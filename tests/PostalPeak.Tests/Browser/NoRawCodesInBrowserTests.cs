@@ -108,6 +108,7 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
             ["/calendar/edit"] = ["/calendar/edit?season=2026"],
             ["/carriers"] = ["/carriers"],
             ["/carriers/{carrierCode}/contacts"] = ["/carriers/HOATOC/contacts"],
+            ["/carriers/{carrierCode}/service-units"] = ["/carriers/HOATOC/service-units"],
             ["/carriers/{carrierCode}/tokens"] = ["/carriers/HOATOC/tokens"],
             ["/carriers/{carrierCode}/uploads"] = ["/carriers/HOATOC/uploads"],
             ["/compare"] = ["/compare?season=2025&season=2026", "/compare?season=2025&season=2026&carrier=HOATOC&metric=days_to_clear"],

@@ -99,6 +99,7 @@ public sealed class ShellTests
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Contains("/api/v1/carriers", paths);
         Assert.Contains("/api/v1/carriers/{carrierCode}/tokens", paths);
+        Assert.Contains("/api/v1/carriers/{carrierCode}/service-units", paths);
         Assert.Contains("/api/v1/me", paths);
     }
 
