@@ -47,7 +47,7 @@ public sealed class ServiceUnitsTests
         // The coverage figures read the same list.
         await using var connection = await app.Db.OpenConnectionAsync();
         var expected = (await connection.QueryAsync<string>(
-            "select unit_code from report_coverage(array[current_date], 'OWN', 0) where expected order by unit_code")).ToList();
+            "select unit_code from report_coverage(array[current_date], 'OWN', null, 0) where expected order by unit_code")).ToList();
         Assert.Equal([DongTien, QuangPhu], expected);
         var audited = await connection.QuerySingleAsync<(string Actor, string Details)>(
             "select actor, details::text from audit_log where action = 'carrier.service_units'");
