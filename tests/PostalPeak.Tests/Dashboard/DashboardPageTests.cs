@@ -168,4 +168,24 @@ public sealed partial class DashboardPageTests(SampleSeasonsDatabase sample)
             Assert.EndsWith(".", alt, StringComparison.Ordinal);
         });
     }
+
+    [Fact]
+    public async Task TheSampleSeasonIsCompleteThroughItsLastDaySoItsOverviewHeadlinesThatDay()
+    {
+        using var client = await sample.App.SignedInClientAsync("analyst");
+
+        var overview = await client.GetFromJsonAsync<PostalPeak.Dashboard.OverviewData>("/api/v1/overview?season=2026",
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
+        var page = await client.GetStringAsync("/dashboard?season=2026");
+
+        // Every carrier sent every day's reports: the headline is the latest day, and nothing is arriving.
+        var lastDay = overview!.LatestDay!.Value;
+        Assert.Equal(lastDay, overview.ReportDay);
+        Assert.Equal(overview.Coverage.ReportDay!.Expected, overview.Coverage.ReportDay.Reporting);
+        Assert.Equal(6, overview.Carriers.Count);
+        Assert.All(overview.Carriers, c => Assert.Equal((c.UnitsExpected, 0), (c.UnitsReporting, c.UnitsCarried)));
+        Assert.Contains(lastDay.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), page);
+        Assert.DoesNotContain("data-test=\"arriving\"", page);
+        Assert.DoesNotContain("data-test=\"partial-day\"", page);
+    }
 }
