@@ -89,7 +89,7 @@ public sealed record ColourScale(Metric Metric, AlertRule? Warning, AlertRule? C
           + string.Join(",", r.Phases.Select(p => $"{p.Phase}={(p.Muted ? "off" : p.Threshold?.ToString("R", CultureInfo.InvariantCulture))}")) + "]"));
 
     /// <summary>
-    /// The colour key, worst first: each rule's band with its condition ("Cần chú ý: Số ngày giải tỏa &gt; 5 (theo giai
+    /// The colour key, worst first: each rule's band with its condition ("Cảnh báo: Số ngày giải tỏa &gt; 5 (theo giai
     /// đoạn: Cận Tết: 8; …)"), thresholds written with the metric's format; then within the thresholds; then, when
     /// a rule is muted in some phase, not judged.
     /// </summary>
