@@ -5,7 +5,7 @@ namespace PostalPeak.Indicators;
 
 /// <summary>
 /// What every figure means, generated from the metric catalogue: name, code, definition, formula in plain words and
-/// the window, one anchor per metric (<c>/glossary#days_to_clear</c>) for the ⓘ links beside figure names on the other
+/// the window, one anchor per metric (<c>/glossary#days_to_clear</c>) for the info links beside figure names on the other
 /// pages; then the coverage terms of roll-up rows. Open to everyone signed in, like the figures it explains.
 /// </summary>
 public sealed class GlossaryPageModel(IConfiguration configuration) : PageModel

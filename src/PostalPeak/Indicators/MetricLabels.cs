@@ -6,7 +6,7 @@ using PostalPeak.Shell;
 namespace PostalPeak.Indicators;
 
 /// <summary>
-/// A figure's name as a page prints it, with its definition at hand: the name, then a small ⓘ link to the
+/// A figure's name as a page prints it, with its definition at hand: the name, then a small circled-i link to the
 /// metric's entry on the glossary page (<c>/glossary#{code}</c>), whose tooltip is the definition and whose
 /// accessible name says what it opens. The heading or term around it carries the definition as its title too.
 /// </summary>
@@ -25,7 +25,7 @@ public static class MetricLabels
         return content;
     }
 
-    /// <summary>The ⓘ link alone: for a picker, whose options cannot hold a link, it stands beside the list.</summary>
+    /// <summary>The info link alone: for a picker, whose options cannot hold a link, it stands beside the list.</summary>
     public static IHtmlContent InfoLink(IStringLocalizer<Text> t, string code, string name, string definition)
     {
         var link = new TagBuilder("a");
@@ -35,7 +35,8 @@ public static class MetricLabels
         link.MergeAttribute("title", definition);
         link.MergeAttribute("aria-label", t["Glossary.InfoLabel", name]);
         link.MergeAttribute("data-test", "info");
-        link.InnerHtml.Append("ⓘ");
+        // A letter drawn as a circled "i" by the style sheet: the ⓘ character is missing from common fonts.
+        link.InnerHtml.Append("i");
         return link;
     }
 }
