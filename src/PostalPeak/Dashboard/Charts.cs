@@ -168,8 +168,9 @@ public static class Charts
             banded.Colormap = new BandColormap();
             banded.ManualRange = new ScottPlot.Range(0, BandOrder.Length - 1);
             foreach (var key in grid.Scale!.Legend(t, culture))
-                plot.Legend.ManualItems.Add(new LegendItem { LabelText = key.Text, FillColor = BandColours[key.Band], LineColor = Colors.Gray });
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = t["Heatmap.Band.Empty"], FillColor = Colors.White, LineColor = Colors.Gray });
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = key.Text, FillColor = BandColours[key.Band], OutlineColor = Colors.Gray, OutlineWidth = 1 });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = t["Heatmap.Band.Empty"], FillColor = Colors.White, OutlineColor = Colors.Gray, OutlineWidth = 1 });
+            // Below the chart rather than over its cells.
             plot.ShowLegend(Edge.Bottom);
         }
         else

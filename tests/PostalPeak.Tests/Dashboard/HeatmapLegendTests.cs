@@ -64,7 +64,7 @@ public sealed partial class HeatmapLegendTests
         var rule = (await app.Services.GetRequiredService<AlertRules>().ListAsync(null)).Single(r => r.Code == "backlog_days_to_clear");
 
         var before = await admin.GetStringAsync($"/heatmap?{Query}");
-        var imageBefore = await admin.GetByteArrayAsync($"/charts/heatmap.png?{Query}");
+        var imageBefore = await admin.GetByteArrayAsync($"/charts/heatmap.png?{Query}&width=1000&height=700");
         var changed = await admin.PutAsJsonAsync($"/api/v1/alert-rules/{rule.Id}", rule with { Threshold = 6.5 }, SnakeCase);
         var created = await admin.PostAsJsonAsync("/api/v1/alert-rules", new
         {
@@ -73,7 +73,9 @@ public sealed partial class HeatmapLegendTests
         });
         var after = await admin.GetStringAsync($"/heatmap?{Query}");
         var english = await admin.GetStringAsync($"/heatmap?{Query}&culture=en-US");
-        var imageAfter = await admin.GetByteArrayAsync($"/charts/heatmap.png?{Query}");
+        var imageAfter = await admin.GetByteArrayAsync($"/charts/heatmap.png?{Query}&width=1000&height=700");
+        File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(Path.Combine(Storage.MigrationTests.RepositoryRoot(), "TestResults", "charts")).FullName,
+            "heatmap-legend.png"), imageAfter);
         var withoutRule = await admin.GetStringAsync("/heatmap?season=2024&carrier=HOATOC&metric=closing");
 
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
