@@ -36,8 +36,9 @@ public static class Charts
     };
 
     /// <param name="completeShare">A day whose reports cover less of the expected ones is drawn as arriving (hollow markers).</param>
+    /// <param name="scale">For the heatmap: the metric's alert thresholds, which then give the colours.</param>
     public static Plot Draw(ChartRequest request, IReadOnlyList<IndicatorRow> rows, Season? season, IReadOnlyList<ChartMark>? marks = null,
-        double completeShare = 0.95)
+        double completeShare = 0.95, ColourScale? scale = null)
     {
         var plot = new Plot();
         var t = Translations.In(request.English ? Translations.English : Translations.Vietnamese);
@@ -101,7 +102,7 @@ public static class Charts
                 plot.YLabel(metric.Axis(t));
                 break;
             case "heatmap":
-                Heatmap(plot, HeatmapGrid.From(rows, metric), t, request.English ? Translations.English : Translations.Vietnamese);
+                Heatmap(plot, HeatmapGrid.From(rows, metric, scale), t, request.English ? Translations.English : Translations.Vietnamese);
                 plot.Title(t["Chart.HeatmapTitle", metric.Name(t)]);
                 break;
         }
@@ -133,22 +134,65 @@ public static class Charts
     private static IEnumerable<(DateOnly, double?)> Sum(IReadOnlyList<IndicatorRow> rows, Func<IndicatorRow, long> value) =>
         rows.GroupBy(r => r.ReportDate!.Value).Select(g => (g.Key, (double?)g.Sum(value)));
 
+    /// <summary>The colour of each band, on the image (the pages' CSS uses the same).</summary>
+    public static readonly IReadOnlyDictionary<ColourBand, Color> BandColours = new Dictionary<ColourBand, Color>
+    {
+        [ColourBand.Ok] = Color.FromHex("#a8d5b1"),
+        [ColourBand.Warning] = Color.FromHex("#f2c14e"),
+        [ColourBand.Critical] = Color.FromHex("#b3261e"),
+        [ColourBand.Off] = Color.FromHex("#d9dee5"),
+    };
+
+    /// <summary>The bands in the order of their intensities on the heatmap (0, 1, 2, 3).</summary>
+    private static readonly ColourBand[] BandOrder = [ColourBand.Ok, ColourBand.Warning, ColourBand.Critical, ColourBand.Off];
+
+    /// <summary>One colour per band: the heatmap's intensities are band indexes, spread over 0 … 1 by its manual range.</summary>
+    private sealed class BandColormap : IColormap
+    {
+        public string Name => "Alert bands";
+
+        public Color GetColor(double normalizedIntensity) =>
+            BandColours[BandOrder[Math.Clamp((int)Math.Round(normalizedIntensity * (BandOrder.Length - 1)), 0, BandOrder.Length - 1)]];
+    }
+
     /// <summary>
-    /// The colours run from the lowest value to the 95th percentile; cells above it take the top colour, and the
-    /// colour bar says so. A cell without a figure stays NaN, which ScottPlot leaves transparent.
+    /// With alert thresholds for the metric (<see cref="ColourScale"/>), each cell takes its band's colour by the
+    /// threshold in force on its day, and a legend below names each band with its threshold. Without, the colours
+    /// run from the lowest value to the 95th percentile of the season's figures; cells above it take the top colour,
+    /// and the colour bar says so and that no threshold stands behind it. A cell without a figure stays NaN, which
+    /// ScottPlot leaves transparent.
     /// </summary>
     private static void Heatmap(Plot plot, HeatmapGrid grid, IStringLocalizer<Text> t, CultureInfo culture)
     {
         // Nothing known (a season before its first report): an empty chart, as ScottPlot cannot scale colours to no value.
         if (grid.Units.Count == 0 || grid.Days.Count == 0 || grid.Min is null)
             return;
-        var heatmap = plot.Add.Heatmap(grid.Values);
-        heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
-        var bar = plot.Add.ColorBar(heatmap);
-        if (grid is { Min: { } min, Clip: { } clip, Max: { } max } && clip > min && clip < max)
+        if (grid.ByRules)
         {
-            heatmap.ManualRange = new ScottPlot.Range(min, clip);
-            bar.Label = t["Chart.HeatmapClip", grid.Metric.Format(clip, culture)];
+            var bands = new double[grid.Units.Count, grid.Days.Count];
+            for (var u = 0; u < grid.Units.Count; u++)
+                for (var d = 0; d < grid.Days.Count; d++)
+                    bands[u, d] = grid.BandAt(u, d) is var band && band != ColourBand.None ? Array.IndexOf(BandOrder, band) : double.NaN;
+            var banded = plot.Add.Heatmap(bands);
+            banded.Colormap = new BandColormap();
+            banded.ManualRange = new ScottPlot.Range(0, BandOrder.Length - 1);
+            foreach (var key in grid.Scale!.Legend(t, culture))
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = key.Text, FillColor = BandColours[key.Band], OutlineColor = Colors.Gray, OutlineWidth = 1 });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = t["Heatmap.Band.Empty"], FillColor = Colors.White, OutlineColor = Colors.Gray, OutlineWidth = 1 });
+            // Below the chart rather than over its cells.
+            plot.ShowLegend(Edge.Bottom);
+        }
+        else
+        {
+            var heatmap = plot.Add.Heatmap(grid.Values);
+            heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
+            var bar = plot.Add.ColorBar(heatmap);
+            bar.Label = t["Heatmap.Distribution"];
+            if (grid is { Min: { } min, Clip: { } clip, Max: { } max } && clip > min && clip < max)
+            {
+                heatmap.ManualRange = new ScottPlot.Range(min, clip);
+                bar.Label += " · " + t["Chart.HeatmapClip", grid.Metric.Format(clip, culture)];
+            }
             bar.LabelStyle.FontSize = 12;
             bar.LabelStyle.Bold = false;
         }

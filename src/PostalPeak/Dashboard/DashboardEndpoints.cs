@@ -56,7 +56,7 @@ public static class DashboardEndpoints
         // /charts/backlog.png, /charts/heatmap.svg, /charts/intake.csv (the table behind the chart), with the indicator filters.
         app.MapGet("/charts/{kind}.{format}", async (string kind, string format, [FromQuery] int[]? season, string? carrier, string? unit,
             string? by, string? metric, int? width, int? height, CarrierScope scope, IndicatorQuery query, Seasons seasons, IMemoryCache cache,
-            NpgsqlDataSource db, Microsoft.Extensions.Options.IOptions<DashboardOptions> dashboard, CancellationToken cancellationToken) =>
+            NpgsqlDataSource db, Alerts.AlertRules rules, Microsoft.Extensions.Options.IOptions<DashboardOptions> dashboard, CancellationToken cancellationToken) =>
         {
             if (!ChartRequest.Kinds.Contains(kind))
                 throw new InputException("invalid_chart", $"The chart must be one of {string.Join(", ", ChartRequest.Kinds)}.", StatusCodes.Status404NotFound)
@@ -80,13 +80,15 @@ public static class DashboardEndpoints
 
             // Repeat views are cheap: the image is kept until the figures change (a refresh bumps the version).
             var version = await IndicatorRefresh.DataVersionAsync(db, null, cancellationToken);
-            var key = $"chart:{version}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}";
+            // The heatmap's colours are the metric's alert thresholds: a rule's new threshold draws it anew.
+            var scale = kind == "heatmap" ? ColourScale.For(charted, await rules.ListAsync(null, cancellationToken)) : null;
+            var key = $"chart:{version}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}:{scale?.Key}";
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {
                 var rows = await query.RollUpAsync(filter, cancellationToken);
                 var current = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == request.Seasons[0]);
                 var marks = current is null || request.CarrierCode is null ? [] : await MarksAsync(db, request, current, cancellationToken);
-                using var plot = Charts.Draw(request, rows, current, marks, dashboard.Value.CompleteShare);
+                using var plot = Charts.Draw(request, rows, current, marks, dashboard.Value.CompleteShare, scale);
                 var image = format == "svg"
                     ? System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(request.Width, request.Height))
                     : plot.GetImageBytes(request.Width, request.Height, ImageFormat.Png);

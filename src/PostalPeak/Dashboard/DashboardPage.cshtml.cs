@@ -80,11 +80,26 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             """, new { day = Day, carrier }, cancellationToken: cancellationToken))).ToDictionary(w => w.CarrierCode);
     }
 
-    /// <summary>"bad" when a value breaches the rule's threshold for the phase, "ok" when not, "" when unknown.</summary>
+    /// <summary>
+    /// Each metric's colour scale from its general alert rules (<see cref="ColourScale"/>: warning amber, critical red),
+    /// read beside the figures rather than with them.
+    /// </summary>
+    public IReadOnlyDictionary<string, ColourScale> Scales { get; private set; } = new Dictionary<string, ColourScale>();
+
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        var visible = await rules.ListAsync(CarrierScope.Of(User).Filter(), context.HttpContext.RequestAborted);
+        Scales = MetricCatalogue.RuleMetrics.ToDictionary(m => m.Code, m => ColourScale.For(m, visible));
+        await next();
+    }
+
+    /// <summary>
+    /// "bad" (red) past the critical rule's threshold for the phase, "warn" (amber) past the warning rule's, "ok" within,
+    /// "off" when the rules are muted in the phase, "" when the value is unknown or no rule judges the metric.
+    /// </summary>
     public string Colour(double? value, Metric metric, string? phase) =>
-        value is { } known && RuleByMetric.TryGetValue(metric.Code, out var rule) && rule.ThresholdIn(phase) is { } threshold
-            ? AlertWalk.Holds(rule.Comparison, known, threshold) ? "bad" : "ok"
-            : "";
+        Scales.TryGetValue(metric.Code, out var scale) ? ColourScale.CssClass(scale.BandOf(value, phase)) : "";
 
     /// <summary>The same for a carrier's roll-up of that day.</summary>
     public string Colour(IndicatorRow row, Metric metric) => Colour(metric.Of(row), metric, row.Phase);

@@ -12,12 +12,15 @@ public sealed record HeatmapCell(string UnitCode, string UnitName, DateOnly Day,
 /// </summary>
 public sealed class HeatmapGrid
 {
-    private HeatmapGrid(Metric metric, IReadOnlyList<(string Code, string Name)> units, IReadOnlyList<DateOnly> days, double[,] values)
+    private HeatmapGrid(Metric metric, IReadOnlyList<(string Code, string Name)> units, IReadOnlyList<DateOnly> days, IReadOnlyList<string?> dayPhases,
+        double[,] values, ColourScale? scale)
     {
         Metric = metric;
         Units = units;
         Days = days;
+        DayPhases = dayPhases;
         Values = values;
+        Scale = scale;
         var finite = values.Cast<double>().Where(double.IsFinite).ToList();
         Min = finite.Count == 0 ? null : finite.Min();
         Max = finite.Count == 0 ? null : finite.Max();
@@ -31,6 +34,19 @@ public sealed class HeatmapGrid
     public IReadOnlyList<(string Code, string Name)> Units { get; }
     public IReadOnlyList<DateOnly> Days { get; }
 
+    /// <summary>The phase of each day (null outside every season or on a day nobody reported), for the threshold in force.</summary>
+    public IReadOnlyList<string?> DayPhases { get; }
+
+    /// <summary>The metric's alert thresholds, when it has any: then the colours are theirs, not the distribution's.</summary>
+    public ColourScale? Scale { get; }
+
+    /// <summary>True when the colours follow alert thresholds; false when they follow the season's own distribution.</summary>
+    public bool ByRules => Scale is { HasRules: true };
+
+    /// <summary>A cell's band by the rules in force on its day; <see cref="ColourBand.None"/> without a figure or without rules.</summary>
+    public ColourBand BandAt(int unit, int day) =>
+        ByRules && double.IsFinite(Values[unit, day]) ? Scale!.BandOf(Values[unit, day], DayPhases[day]) : ColourBand.None;
+
     /// <summary>[unit, day], in the order of <see cref="Units"/> and <see cref="Days"/>.</summary>
     public double[,] Values { get; }
 
@@ -38,7 +54,7 @@ public sealed class HeatmapGrid
     public double? Max { get; }
 
     /// <summary>
-    /// The top of the colour scale: the 95th percentile of the finite values. Over the holiday days to clear runs
+    /// Without alert thresholds, the top of the colour scale: the 95th percentile of the finite values. Over the holiday days to clear runs
     /// to ~190 when deliveries stop, and a scale up to there would paint the whole peak in one colour.
     /// </summary>
     public double? Clip { get; }
@@ -61,7 +77,7 @@ public sealed class HeatmapGrid
                     yield return new HeatmapCell(Units[u].Code, Units[u].Name, Days[d], Values[u, d]);
     }
 
-    public static HeatmapGrid From(IReadOnlyList<IndicatorRow> rows, Metric metric)
+    public static HeatmapGrid From(IReadOnlyList<IndicatorRow> rows, Metric metric, ColourScale? scale = null)
     {
         var units = rows.GroupBy(r => r.UnitCode!).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Select(r => r.UnitName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? g.Key)).ToList();
@@ -74,9 +90,13 @@ public sealed class HeatmapGrid
                 values[u, d] = double.NaN;
         var unitIndex = units.Select((unit, i) => (unit.Key, i)).ToDictionary(x => x.Key, x => x.i);
         var first = days.Count == 0 ? 0 : days[0].DayNumber;
+        var phases = new string?[days.Count];
         foreach (var row in rows)
+        {
             values[unitIndex[row.UnitCode!], row.ReportDate!.Value.DayNumber - first] = metric.Of(row) ?? double.NaN;
-        return new HeatmapGrid(metric, units, days, values);
+            phases[row.ReportDate!.Value.DayNumber - first] ??= row.Phase;
+        }
+        return new HeatmapGrid(metric, units, days, phases, values, scale);
     }
 
     /// <summary>The <paramref name="fraction"/> percentile, interpolated between the closest ranks (as Excel's PERCENTILE.INC); null when there are no values.</summary>

@@ -6,7 +6,8 @@ using PostalPeak.Indicators;
 namespace PostalPeak.Dashboard;
 
 /// <summary>Units × days of one indicator, for one carrier or all: where and when it went wrong. The chart, then the same figures as a table.</summary>
-public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db) : PageModel
+public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db, Alerts.AlertRules rules,
+    Microsoft.Extensions.Localization.IStringLocalizer<Shell.Text> t) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
@@ -14,6 +15,10 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
 
     public string Query { get; private set; } = "";
     public HeatmapGrid Grid { get; private set; } = null!;
+
+    /// <summary>What each colour means, thresholds included; empty when the metric has no alert threshold.</summary>
+    public IReadOnlyList<ColourKey> Legend { get; private set; } = [];
+
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -23,7 +28,11 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
         Carrier = CarrierScope.Of(User).Filter(Carrier);
         Query = $"season={Season}&metric={Metric}" + (Carrier is null ? "" : $"&carrier={Uri.EscapeDataString(Carrier)}");
         // The rows the chart endpoint draws for this query (by unit, day by day).
-        Grid = HeatmapGrid.From(await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, null, null, null, "day", "unit"), cancellationToken), metric);
+        // The colours are the metric's general alert thresholds, as the image draws them (GET /charts/heatmap.png).
+        var scale = ColourScale.For(metric, await rules.ListAsync(null, cancellationToken));
+        Grid = HeatmapGrid.From(await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, null, null, null, "day", "unit"), cancellationToken),
+            metric, scale);
+        Legend = scale.Legend(t, System.Globalization.CultureInfo.CurrentCulture);
         return Page();
     }
 }

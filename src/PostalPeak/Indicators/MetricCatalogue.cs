@@ -23,15 +23,51 @@ public enum MetricDirection
 }
 
 /// <summary>
+/// Which rows a figure stands on: a report day, or a period (a phase or a whole season). A metric with a trailing
+/// window (<see cref="Metric.TrailingDays"/>) is computed differently on each, so each reading has its own name.
+/// </summary>
+public enum MetricReading
+{
+    Day,
+    Phase,
+    Season,
+}
+
+/// <summary>
 /// One indicator or rule metric: its code (the API field, CSV column and rule metric, design section 4) and
 /// what a person reads about it. The names, one-sentence definitions and axis labels live in Text.resx under
-/// <c>Metric.{code}</c>, <c>Metric.{code}.Definition</c> and <c>Metric.{code}.Axis</c>.
+/// <c>Metric.{code}</c>, <c>Metric.{code}.Definition</c> and <c>Metric.{code}.Axis</c>; the glossary page's formula and
+/// window under <c>Metric.{code}.Formula</c> and <c>Metric.{code}.Window</c>.
 /// </summary>
-public sealed record Metric(string Code, MetricUnit Unit, MetricDirection Direction, bool IsStock = false)
+/// <param name="TrailingDays">
+/// On a day row, the figure is taken over this many calendar days ending that day (d−2 … d for 3); on a phase or
+/// season row, over the whole period instead. 0: the figure is the day's own (summed, or taken at an edge, over a period).
+/// </param>
+public sealed record Metric(string Code, MetricUnit Unit, MetricDirection Direction, bool IsStock = false, int TrailingDays = 0)
 {
     public string Name(IStringLocalizer<Text> t) => t[$"Metric.{Code}"];
 
     public string Definition(IStringLocalizer<Text> t) => t[$"Metric.{Code}.Definition"];
+
+    /// <summary>True when a day row and a period row compute this metric differently, so that they need two names.</summary>
+    public bool ReadsDifferentlyOverAPeriod => TrailingDays > 0;
+
+    /// <summary>
+    /// The name of the figure as a row of that reading holds it: "Số ngày giải tỏa (nhịp 3 ngày)" on a day,
+    /// "… (cả giai đoạn)" on a phase, "… (cả mùa)" on a season. A metric computed alike on both keeps its one name.
+    /// </summary>
+    public string Name(IStringLocalizer<Text> t, MetricReading reading) =>
+        ReadsDifferentlyOverAPeriod ? t[$"Metric.{Code}.{reading}"] : Name(t);
+
+    /// <summary>The definition of the figure in that reading: a period's own for a metric with a trailing window.</summary>
+    public string Definition(IStringLocalizer<Text> t, MetricReading reading) =>
+        ReadsDifferentlyOverAPeriod && reading != MetricReading.Day ? t[$"Metric.{Code}.PeriodDefinition"] : Definition(t);
+
+    /// <summary>How the figure is computed, in plain words (the glossary page).</summary>
+    public string Formula(IStringLocalizer<Text> t) => t[$"Metric.{Code}.Formula"];
+
+    /// <summary>Which days the figure covers, on a day row and on a period row (the glossary page).</summary>
+    public string Window(IStringLocalizer<Text> t) => t[$"Metric.{Code}.Window"];
 
     public string Axis(IStringLocalizer<Text> t) => t[$"Metric.{Code}.Axis"];
 
@@ -69,12 +105,12 @@ public static class MetricCatalogue
     public static readonly Metric Unaccounted = new("unaccounted", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
     public static readonly Metric BacklogGrowth = new("backlog_growth", MetricUnit.Parcels, MetricDirection.LowerIsBetter);
     public static readonly Metric OpenComplaints = new("open_complaints", MetricUnit.Complaints, MetricDirection.LowerIsBetter, IsStock: true);
-    public static readonly Metric ThroughputRatio = new("throughput_ratio", MetricUnit.Ratio, MetricDirection.HigherIsBetter);
+    public static readonly Metric ThroughputRatio = new("throughput_ratio", MetricUnit.Ratio, MetricDirection.HigherIsBetter, TrailingDays: 3);
     public static readonly Metric ClearanceRate = new("clearance_rate", MetricUnit.Ratio, MetricDirection.HigherIsBetter);
-    public static readonly Metric DaysToClear = new("days_to_clear", MetricUnit.Days, MetricDirection.LowerIsBetter);
+    public static readonly Metric DaysToClear = new("days_to_clear", MetricUnit.Days, MetricDirection.LowerIsBetter, TrailingDays: 3);
     public static readonly Metric LossPer10k = new("loss_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter);
     public static readonly Metric DamagePer10k = new("damage_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter);
-    public static readonly Metric ComplaintsPer10k = new("complaints_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter);
+    public static readonly Metric ComplaintsPer10k = new("complaints_per_10k", MetricUnit.Per10k, MetricDirection.LowerIsBetter, TrailingDays: 3);
 
     /// <summary>A rule metric only: the days a carrier or unit went without a report.</summary>
     public static readonly Metric MissingReport = new("missing_report", MetricUnit.Days, MetricDirection.LowerIsBetter);
@@ -111,6 +147,13 @@ public static class MetricCatalogue
         [DaysToClear.Code] = r => r.DaysToClear, [LossPer10k.Code] = r => r.LossPer10k, [DamagePer10k.Code] = r => r.DamagePer10k,
         [ComplaintsPer10k.Code] = r => r.ComplaintsPer10k,
     };
+
+    /// <summary>
+    /// Which reading a roll-up row is: a day row has its report date; a period row has none, and names its phase
+    /// unless it covers the whole season.
+    /// </summary>
+    public static MetricReading ReadingOf(IndicatorRow row) =>
+        row.ReportDate is not null ? MetricReading.Day : row.Phase is not null ? MetricReading.Phase : MetricReading.Season;
 
     private static readonly Dictionary<string, Metric> ByCode = All.ToDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
 

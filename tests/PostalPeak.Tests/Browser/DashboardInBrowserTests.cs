@@ -77,7 +77,8 @@ public sealed class DashboardInBrowserTests(SampleSeasonsDatabase sample, Infras
         await page.GotoAsync("/heatmap?season=2026");
         var table = page.Locator("[data-test=heatmap-table]");
         var units = await table.Locator("tbody tr").CountAsync();
-        var marked = await table.Locator("td.worst").CountAsync();
+        // Days to clear has an alert rule: the cells past its threshold are amber (or red past a critical one).
+        var marked = await table.Locator("td.band.warn, td.band.bad").CountAsync();
         var scrollsInside = await page.Locator(".scroll-x").EvaluateAsync<bool>("div => div.scrollWidth > div.clientWidth");
         var pageFits = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth");
         var alt = await page.Locator("[data-test=chart-heatmap]").GetAttributeAsync("alt");

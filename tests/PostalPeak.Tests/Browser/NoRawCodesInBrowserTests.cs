@@ -114,6 +114,7 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
             ["/compare"] = ["/compare?season=2025&season=2026", "/compare?season=2025&season=2026&carrier=HOATOC&metric=days_to_clear"],
             ["/dashboard"] = ["/dashboard?season=2026&day=2026-02-07"],
             ["/error"] = ["/error"],
+            ["/glossary"] = ["/glossary"],
             ["/heatmap"] = ["/heatmap?season=2026&carrier=HOATOC", "/heatmap?season=2026&carrier=HOATOC&metric=throughput_ratio"],
             ["/indicators"] = ["/indicators?season=2026"],
             ["/series"] = ["/series?season=2026&carrier=HOATOC", "/series?season=2026&carrier=HOATOC&unit=15853"],

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using PostalPeak.Tests.Indicators;
 
 namespace PostalPeak.Tests.Dashboard;
@@ -17,7 +18,7 @@ public sealed partial class DashboardPageTests(SampleSeasonsDatabase sample)
     [GeneratedRegex("<th scope=\"row\">[^<]*\\((\\w+)\\)</th>")]
     private static partial Regex UnitHeader();
 
-    [GeneratedRegex("<td class=\"num( worst)?\">([^<]*)</td>")]
+    [GeneratedRegex("<td class=\"num(?: band (\\w+)| worst)?\">([^<]*)</td>")]
     private static partial Regex Cell();
 
     [GeneratedRegex("<img [^>]*alt=\"([^\"]*)\"")]
@@ -48,31 +49,34 @@ public sealed partial class DashboardPageTests(SampleSeasonsDatabase sample)
     }
 
     /// <summary>(unit, dd/MM) → the figure, or "" when the row is there without one.</summary>
-    private static Dictionary<(string Unit, string Day), string> HeatmapCsv(string csv)
+    private static Dictionary<(string Unit, string Day), string> HeatmapCsv(string csv) => HeatmapCsv(csv, "days_to_clear");
+
+    /// <summary>(unit, dd/MM) → that column's value.</summary>
+    private static Dictionary<(string Unit, string Day), string> HeatmapCsv(string csv, string column)
     {
         var lines = csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var header = Fields(lines[0]);
         int Column(string name) => header.IndexOf(name);
         return lines.Skip(1).Select(Fields).ToDictionary(
             f => (f[Column("unit_code")], DateOnly.ParseExact(f[Column("report_date")], "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("dd/MM", CultureInfo.InvariantCulture)),
-            f => f[Column("days_to_clear")]);
+            f => f[Column(column)]);
     }
 
-    /// <summary>(unit, dd/MM) → (text, marked as among the worst) for every cell of the table.</summary>
-    private static Dictionary<(string Unit, string Day), (string Text, bool Worst)> HeatmapTable(string page)
+    /// <summary>(unit, dd/MM) → (text, its colour band's class, "" when none) for every cell of the table.</summary>
+    private static Dictionary<(string Unit, string Day), (string Text, string Band)> HeatmapTable(string page)
     {
         var start = page.IndexOf("data-test=\"heatmap-table\"", StringComparison.Ordinal);
         Assert.True(start > 0, "the heatmap page has no table");
         var table = page[start..page.IndexOf("</table>", start, StringComparison.Ordinal)];
         var days = DayHeader().Matches(table[..table.IndexOf("</thead>", StringComparison.Ordinal)]).Select(m => m.Groups[1].Value).ToList();
-        var cells = new Dictionary<(string, string), (string, bool)>();
+        var cells = new Dictionary<(string, string), (string, string)>();
         foreach (var row in table.Split("<tr>").Skip(2))
         {
             var unit = UnitHeader().Match(row).Groups[1].Value;
             var values = Cell().Matches(row).ToList();
             Assert.Equal(days.Count, values.Count);
             for (var d = 0; d < days.Count; d++)
-                cells[(unit, days[d])] = (values[d].Groups[2].Value, values[d].Groups[1].Success);
+                cells[(unit, days[d])] = (values[d].Groups[2].Value, values[d].Groups[1].Value);
         }
         return cells;
     }
@@ -84,8 +88,11 @@ public sealed partial class DashboardPageTests(SampleSeasonsDatabase sample)
     {
         using var client = await sample.App.SignedInClientAsync("analyst");
 
-        var csv = HeatmapCsv(await client.GetStringAsync($"/charts/heatmap.csv?{HeatmapQuery}"));
+        var csvText = await client.GetStringAsync($"/charts/heatmap.csv?{HeatmapQuery}");
+        var csv = HeatmapCsv(csvText);
+        var phases = HeatmapCsv(csvText, "phase");
         var page = await client.GetStringAsync($"/heatmap?{HeatmapQuery}&culture={culture}");
+        var rule = (await sample.App.Services.GetRequiredService<PostalPeak.Alerts.AlertRules>().ListAsync(null)).Single(r => r.Code == "backlog_days_to_clear");
 
         var table = HeatmapTable(page);
         var numbers = CultureInfo.GetCultureInfo(culture);
@@ -104,13 +111,18 @@ public sealed partial class DashboardPageTests(SampleSeasonsDatabase sample)
         }
         Assert.Contains(table.Values, c => c.Text.Contains(numbers.NumberFormat.NumberDecimalSeparator, StringComparison.Ordinal));
 
-        // The marked cells are those at or above the 95th percentile of the figures, the top of the chart's colours.
+        // Each cell's colour is the alert rule's verdict with the threshold of its day's phase: amber past it, green
+        // within, grey where the rule is muted (the holiday, when days to clear runs past 100 by nature).
         var figures = csv.Values.Where(v => v.Length > 0).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Order().ToList();
-        var rank = 0.95 * (figures.Count - 1);
-        var clip = figures[(int)rank] + (rank - Math.Floor(rank)) * (figures[(int)rank + 1] - figures[(int)rank]);
-        var worst = csv.Where(c => c.Value.Length > 0 && double.Parse(c.Value, CultureInfo.InvariantCulture) >= clip).Select(c => c.Key).ToHashSet();
-        Assert.Equal(worst.Order(), table.Where(c => c.Value.Worst).Select(c => c.Key).Order());
-        Assert.InRange(worst.Count, figures.Count / 25, figures.Count / 15);
+        foreach (var (key, figure) in csv.Where(c => c.Value.Length > 0))
+        {
+            var phase = rule.Phases.FirstOrDefault(p => p.Phase == phases[key]);
+            var expected = phase is { Muted: true } ? "off"
+                : double.Parse(figure, CultureInfo.InvariantCulture) > (phase?.Threshold ?? rule.Threshold) ? "warn" : "ok";
+            Assert.True(expected == table[key].Band, $"{key.Unit} on {key.Day} ({phases[key]}): {figure} is '{table[key].Band}', expected '{expected}'");
+        }
+        Assert.Contains(table.Values, c => c.Band == "warn");
+        Assert.Contains(table.Values, c => c.Band == "off");
         Assert.True(figures[^1] > 100, $"the holiday's days to clear peaks at {figures[^1]}");
     }
 

@@ -49,6 +49,60 @@ public sealed class MetricCatalogueTests
         Assert.Contains("three days", MetricCatalogue.ThroughputRatio.Definition(en), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void EveryMetricHasAFormulaAndAWindowInPlainWords(string language)
+    {
+        var t = Translations.In(language);
+
+        Assert.All(MetricCatalogue.All, metric =>
+        {
+            foreach (var text in new[] { metric.Formula(t), metric.Window(t) })
+            {
+                Assert.False(string.IsNullOrWhiteSpace(text), metric.Code);
+                Assert.DoesNotContain("Metric.", text, StringComparison.Ordinal);
+                if (metric.Code.Contains('_', StringComparison.Ordinal))
+                    Assert.DoesNotContain(metric.Code, text, StringComparison.Ordinal);
+                Assert.EndsWith(".", text, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void AMetricOverATrailingWindowHasANameAndDefinitionForEachReadingAndTheOthersKeepTheirOne(string language)
+    {
+        var t = Translations.In(language);
+
+        Assert.Equal(["throughput_ratio", "days_to_clear", "complaints_per_10k"],
+            MetricCatalogue.All.Where(m => m.ReadsDifferentlyOverAPeriod).Select(m => m.Code));
+        Assert.All(MetricCatalogue.All, metric =>
+        {
+            var names = Enum.GetValues<MetricReading>().Select(r => metric.Name(t, r)).ToList();
+            if (metric.ReadsDifferentlyOverAPeriod)
+            {
+                Assert.Equal(3, names.Distinct().Count());
+                Assert.NotEqual(metric.Definition(t, MetricReading.Day), metric.Definition(t, MetricReading.Season));
+                Assert.All(names, name => Assert.StartsWith(metric.Name(t).Split(" (")[0], name, StringComparison.Ordinal));
+                Assert.All(names, name => Assert.DoesNotContain("Metric.", name, StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.All(names, name => Assert.Equal(metric.Name(t), name));
+            }
+        });
+    }
+
+    [Fact]
+    public void ADayRowIsTheDayReadingAPhaseRowThePhasesAndAPeriodWithoutPhaseTheSeasons()
+    {
+        var day = new DateOnly(2026, 2, 5);
+
+        Assert.Equal(MetricReading.Day, MetricCatalogue.ReadingOf(new IndicatorRow { ReportDate = day, Phase = "peak", FirstDate = day, LastDate = day }));
+        Assert.Equal(MetricReading.Phase, MetricCatalogue.ReadingOf(new IndicatorRow { Phase = "peak", FirstDate = day.AddDays(-20), LastDate = day }));
+        Assert.Equal(MetricReading.Season, MetricCatalogue.ReadingOf(new IndicatorRow { Season = 2026, FirstDate = day.AddDays(-20), LastDate = day }));
+    }
+
     [Fact]
     public void CodesAreFoundWhateverTheirCaseAndUnknownCodesAreNot()
     {
