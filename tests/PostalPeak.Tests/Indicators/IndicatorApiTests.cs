@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Dapper;
 using PostalPeak.Accounts;
 using PostalPeak.Indicators;
 
@@ -48,7 +49,8 @@ public sealed class IndicatorApiTests
     [Fact]
     public async Task RollUpsAgreeWithTheReferenceForEveryGrouping()
     {
-        await using var app = await AppWithAnalystAsync("ALPHA", "BETA");
+        // ALPHA reports every unit, BETA and GAMMA only some; GAMMA has declared service units, DELTA is no longer active.
+        await using var app = await AppWithAnalystAsync("ALPHA", "BETA", "GAMMA", "DELTA");
         var random = new Random(7);
         // Three seasons, each with a few days on either side of its window: 2024 and 2025 by district, 2026 by
         // commune. The communes come from districts 380, 381 and others (14818 from both 380 and 381), so a unit
@@ -59,19 +61,40 @@ public sealed class IndicatorApiTests
             (["380", "381", "398"], new(2024, 12, 26), new(2025, 2, 16)),
             (["14758", "14812", "14818", "15853"], new(2026, 1, 15), new(2026, 3, 7)),
         };
-        foreach (var carrier in new[] { "ALPHA", "BETA" })
+        foreach (var carrier in new[] { "ALPHA", "BETA", "GAMMA", "DELTA" })
         {
             var rows = new List<RawRow>();
             foreach (var (units, from, to) in stretches)
                 foreach (var unit in units)
                 {
+                    if (carrier != "ALPHA" && random.NextDouble() < 0.3)
+                        continue;
                     // Optional counts are a habit of the series: some never report them, some now and then, some always.
                     var habit = new Habit(Often(random), Often(random), Often(random));
+                    // So is silence: some series miss a day now and then, some go quiet for one to five days (past the
+                    // days a stock is carried), some also for more than a week (no longer expected).
+                    var silence = random.Next(3);
                     for (var day = from; day <= to; day = day.AddDays(1))
-                        if (random.NextDouble() > 0.1)
-                            rows.Add(RandomRow(random, habit, unit, day));
+                    {
+                        if (silence == 0 && random.NextDouble() < 0.1)
+                            continue;
+                        rows.Add(RandomRow(random, habit, unit, day));
+                        if (silence > 0 && random.NextDouble() < 0.3)
+                            day = day.AddDays(silence == 2 && random.NextDouble() < 0.2 ? random.Next(8, 13) : random.Next(1, 6));
+                    }
                 }
             Assert.Equal("accepted", (await IndicatorTestData.IngestAsync(app, carrier, IndicatorTestData.Csv(rows))).Status);
+        }
+        // GAMMA's declared units: some it never reports, some not in force in every season (districts before the
+        // reform, a commune after it); its reports outside the list still count.
+        await using (var connection = await app.Db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                insert into carrier_service_unit (carrier_id, unit_code, declared_by)
+                select c.id, u.unit_code, 'test' from carrier c cross join unnest(array['380', '390', '398', '14812', '14818']) u(unit_code)
+                where c.code = 'GAMMA'
+                """);
+            await connection.ExecuteAsync("update carrier set active = false where code = 'DELTA'");
         }
         var raw = await IndicatorTestData.ReportsAsync(app);
         var reference = ReferenceIndicators.Compute(raw);
@@ -88,6 +111,7 @@ public sealed class IndicatorApiTests
                 asks.Add(new([2025, 2026], groupBy, by, Unit: "380"));
                 asks.Add(new([2025, 2026], groupBy, by, Unit: "14818"));
                 asks.Add(new([2024], groupBy, by, Carrier: "BETA"));
+                asks.Add(new([2024, 2026], groupBy, by, Carrier: "GAMMA"));
             }
         var compared = new List<IndicatorRow>();
         foreach (var ask in asks)
@@ -107,6 +131,14 @@ public sealed class IndicatorApiTests
         Assert.Contains(compared, r => r.ClosingKnown > 0 && r.ClosingKnown < r.Reports && r.DaysReported == 1);
         Assert.Contains(compared, r => r.Unaccounted is > 0 or < 0);
         Assert.Contains(compared, r => r.Approximate && r.ThroughputRatio is not null);
+        // And coverage: carried stocks, expected reports neither in nor carried, a unit carried for one carrier while
+        // another reported it, and carried pairs that add nothing to the closing (only open complaints known).
+        Assert.Contains(compared, r => r.DaysReported == 1 && r.ReportsCarried > 0 && r.Closing != r.ClosingReported);
+        Assert.Contains(compared, r => r.DaysReported == 1 && r.ReportsExpected > r.Reports + r.ReportsCarried);
+        Assert.Contains(compared, r => r.DaysReported == 1 && r.ReportsCarried > 0 && r.UnitsCarried == 0);
+        Assert.Contains(compared, r => r.DaysReported == 1 && r.UnitsCarried > 0 && r.UnitsExpected > r.UnitsReporting);
+        Assert.Contains(compared, r => r.DaysReported == 1 && r.ReportsCarried > 0 && r.Closing == r.ClosingReported);
+        Assert.Contains(compared, r => r.DaysReported > 1 && r.ReportsCarried > 0 && r.Closing != r.ClosingReported);
     }
 
     /// <summary>How often a series fills in its optional counts.</summary>

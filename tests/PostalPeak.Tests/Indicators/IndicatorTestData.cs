@@ -43,7 +43,7 @@ public static class IndicatorTestData
             """)).AsList();
     }
 
-    /// <summary>The carriers, units and crosswalk as the database holds them: the input a roll-up reference needs.</summary>
+    /// <summary>The carriers (and which are inactive), units, crosswalk and declared service units as the database holds them: the input a roll-up reference needs.</summary>
     public static async Task<RollUpWorld> WorldAsync(TestApp app)
     {
         await using var connection = await app.Db.OpenConnectionAsync();
@@ -51,7 +51,10 @@ public static class IndicatorTestData
         var units = (await connection.QueryAsync<(string, string, string, DateOnly, DateOnly?)>(
             "select code, name, province_code, valid_from, valid_to from admin_unit")).AsList();
         var crosswalk = (await connection.QueryAsync<(string, string)>("select commune_code, district_code from unit_crosswalk")).AsList();
-        return new RollUpWorld(carriers, units, crosswalk);
+        var inactive = (await connection.QueryAsync<int>("select id from carrier where not active")).ToHashSet();
+        var serviceUnits = (await connection.QueryAsync<(int CarrierId, string UnitCode)>("select carrier_id, unit_code from carrier_service_unit"))
+            .GroupBy(s => s.CarrierId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(s => s.UnitCode)]);
+        return new RollUpWorld(carriers, units, crosswalk, inactive, serviceUnits);
     }
 
     public static async Task<List<IndicatorValues>> IndicatorsAsync(TestApp app)

@@ -45,11 +45,16 @@ public sealed record IndicatorValues
     public long? WindowComplaintBase { get; init; }
 }
 
-/// <summary>What a roll-up needs besides the rows: carrier codes, the units in force with their provinces, the crosswalk.</summary>
+/// <summary>
+/// What a roll-up needs besides the rows: carrier codes, the units in force with their provinces, the crosswalk, and for
+/// coverage the carriers that are no longer active and the service units each carrier has declared (none: derived).
+/// </summary>
 public sealed record RollUpWorld(
     IReadOnlyDictionary<int, string> CarrierCodes,
     IReadOnlyList<(string Code, string Name, string ProvinceCode, DateOnly ValidFrom, DateOnly? ValidTo)> Units,
-    IReadOnlyList<(string CommuneCode, string DistrictCode)> Crosswalk);
+    IReadOnlyList<(string CommuneCode, string DistrictCode)> Crosswalk,
+    IReadOnlySet<int>? InactiveCarriers = null,
+    IReadOnlyDictionary<int, IReadOnlyList<string>>? ServiceUnits = null);
 
 /// <summary>One GET /api/v1/indicators request, as the reference reads it.</summary>
 public sealed record RollUpAsk(int[] Seasons, string GroupBy, string By, string? Unit = null, string? Carrier = null)
@@ -138,15 +143,52 @@ public static class ReferenceIndicators
     private sealed record Member(RawRow Raw, IndicatorValues Ind, int Season, int TetOffset, string? Phase, string Key, bool Approximate);
 
     /// <summary>
+    /// A carrier × unit pair counted on a report day: one that reported, or one expected that did not, with the stocks
+    /// carried from its latest earlier report when that is recent enough (each stock may still be unknown).
+    /// </summary>
+    private sealed record Pair(int CarrierId, string UnitCode, bool Reported, bool Carried, long? Closing, long? Backlog, long? OpenComplaints);
+
+    /// <summary>
     /// The roll-ups of docs/indicators.md read literally, from the per-day reference: members' counts summed first,
     /// ratios derived from those sums, stocks of a period taken at its edges. Plain loops over the members, so that
-    /// it shares nothing with the SQL but the definitions.
+    /// it shares nothing with the SQL but the definitions. Stocks are as of the day: the expected pairs that did not
+    /// report add the stocks of their latest report of the <paramref name="carryDays"/> days before.
     /// </summary>
-    public static List<IndicatorRow> RollUp(IReadOnlyList<RawRow> raw, IReadOnlyList<IndicatorValues> indicators, RollUpWorld world, RollUpAsk ask)
+    public static List<IndicatorRow> RollUp(IReadOnlyList<RawRow> raw, IReadOnlyList<IndicatorValues> indicators, RollUpWorld world, RollUpAsk ask,
+        int carryDays = 3)
     {
         var indicatorOf = new Dictionary<(int, string, DateOnly), IndicatorValues>();
         foreach (var i in indicators)
             indicatorOf[(i.CarrierId, i.UnitCode, i.ReportDate)] = i;
+        var rawOf = new Dictionary<(int, string, DateOnly), RawRow>();
+        foreach (var r in raw)
+            rawOf[(r.CarrierId, r.UnitCode, r.ReportDate)] = r;
+        var versions = new Dictionary<string, List<(string Code, string Name, string ProvinceCode, DateOnly ValidFrom, DateOnly? ValidTo)>>(StringComparer.Ordinal);
+        foreach (var u in world.Units)
+        {
+            if (!versions.TryGetValue(u.Code, out var list))
+                versions[u.Code] = list = [];
+            list.Add(u);
+        }
+        // The province of a unit as in force on a day; null when the unit is not in force then.
+        string? ProvinceOn(string unit, DateOnly day)
+        {
+            string? province = null;
+            if (versions.TryGetValue(unit, out var list))
+                foreach (var u in list)
+                    if (u.ValidFrom <= day && (u.ValidTo is null || u.ValidTo >= day))
+                    {
+                        Assert.Null(province);
+                        province = u.ProvinceCode;
+                    }
+            return province;
+        }
+        string KeyOf(int carrierId, string unit, DateOnly day) => ask.By switch
+        {
+            "carrier" => world.CarrierCodes[carrierId],
+            "unit" => ask.Unit ?? unit,
+            _ => ProvinceOn(unit, day) ?? throw new InvalidOperationException($"unit {unit} is not in force on {day}"),
+        };
 
         // The unit asked for, and its counterparts on the other side of the 2025 reform (approximate).
         Dictionary<string, bool>? wanted = null;
@@ -185,26 +227,99 @@ public static class ReferenceIndicators
             }
             if (place is null)
                 continue;
-            var key = ask.By switch
+            members.Add(new Member(r, indicatorOf[(r.CarrierId, r.UnitCode, r.ReportDate)], place.Value.Year, place.Value.Offset, place.Value.Phase,
+                KeyOf(r.CarrierId, r.UnitCode, r.ReportDate), approximate));
+        }
+
+        // The units each carrier ever reported, in or out of the query's scope: where its derived service units come from.
+        var unitsOf = new Dictionary<int, SortedSet<string>>();
+        foreach (var r in raw)
+        {
+            if (!unitsOf.TryGetValue(r.CarrierId, out var set))
+                unitsOf[r.CarrierId] = set = new SortedSet<string>(StringComparer.Ordinal);
+            set.Add(r.UnitCode);
+        }
+
+        // Coverage: on each day someone in scope reported, every pair that reported or was expected to, by group.
+        var coverage = new Dictionary<(string Key, DateOnly Day), List<Pair>>();
+        var placeOf = new Dictionary<DateOnly, (int Season, string? Phase)>();
+        foreach (var m in members)
+            placeOf[m.Raw.ReportDate] = (m.Season, m.Phase);
+        foreach (var day in placeOf.Keys.Order())
+        {
+            var reported = new HashSet<(int, string)>();
+            foreach (var m in members)
+                if (m.Raw.ReportDate == day)
+                    reported.Add((m.Raw.CarrierId, m.Raw.UnitCode));
+            var counted = new HashSet<(int CarrierId, string Unit)>(reported);
+            foreach (var (carrierId, code) in world.CarrierCodes)
             {
-                "carrier" => carrier,
-                "unit" => ask.Unit ?? r.UnitCode,
-                _ => world.Units.Single(u => u.Code == r.UnitCode && u.ValidFrom <= r.ReportDate && (u.ValidTo is null || u.ValidTo >= r.ReportDate)).ProvinceCode,
-            };
-            members.Add(new Member(r, indicatorOf[(r.CarrierId, r.UnitCode, r.ReportDate)], place.Value.Year, place.Value.Offset, place.Value.Phase, key, approximate));
+                if (ask.Carrier is not null && code != ask.Carrier)
+                    continue;
+                if (world.InactiveCarriers is { } inactive && inactive.Contains(carrierId))
+                    continue;
+                var service = new List<string>();
+                if (world.ServiceUnits is { } declared && declared.TryGetValue(carrierId, out var list) && list.Count > 0)
+                    service.AddRange(list);
+                else if (unitsOf.TryGetValue(carrierId, out var units))
+                {
+                    foreach (var unit in units)
+                        for (var back = 1; back <= 7; back++)
+                            if (rawOf.ContainsKey((carrierId, unit, day.AddDays(-back))))
+                            {
+                                service.Add(unit);
+                                break;
+                            }
+                }
+                foreach (var unit in service)
+                    if ((wanted is null || wanted.ContainsKey(unit)) && ProvinceOn(unit, day) is not null)
+                        counted.Add((carrierId, unit));
+            }
+            foreach (var (carrierId, unit) in counted)
+            {
+                var pair = new Pair(carrierId, unit, true, false, null, null, null);
+                if (!reported.Contains((carrierId, unit)))
+                {
+                    pair = pair with { Reported = false };
+                    for (var back = 1; back <= carryDays; back++)
+                    {
+                        var earlier = day.AddDays(-back);
+                        if (!indicatorOf.TryGetValue((carrierId, unit, earlier), out var stocks))
+                            continue;
+                        var backlog = rawOf[(carrierId, unit, earlier)].Backlog;
+                        if (stocks.Closing is null && backlog is null && stocks.OpenComplaints is null)
+                            continue;
+                        pair = pair with { Carried = true, Closing = stocks.Closing, Backlog = backlog, OpenComplaints = stocks.OpenComplaints };
+                        break;
+                    }
+                }
+                var key = (KeyOf(carrierId, unit, day), day);
+                if (!coverage.TryGetValue(key, out var pairs))
+                    coverage[key] = pairs = [];
+                pairs.Add(pair);
+            }
         }
 
         var rows = new List<IndicatorRow>();
         if (ask.GroupBy is "day" or "tet_offset")
         {
             foreach (var day in Groups(members, m => (m.Key, m.Raw.ReportDate)))
-                rows.Add(DayRow(day, world, ask.By));
+                rows.Add(DayRow(day, coverage[(day[0].Key, day[0].Raw.ReportDate)], world, ask.By));
             return ask.GroupBy == "tet_offset"
                 ? [.. rows.OrderBy(r => r.TetOffset).ThenBy(r => r.Season).ThenBy(r => Key(r), StringComparer.Ordinal).ThenBy(r => r.ReportDate)]
                 : [.. rows.OrderBy(r => r.Season).ThenBy(r => Key(r), StringComparer.Ordinal).ThenBy(r => r.ReportDate)];
         }
         foreach (var period in Groups(members, m => (m.Key, m.Season, ask.GroupBy == "phase" ? m.Phase : null)))
-            rows.Add(PeriodRow(period, world, ask));
+        {
+            var first = period[0];
+            // Every report day of the query in the period, including those on which the group itself reported nothing.
+            var days = new Dictionary<DateOnly, List<Pair>>();
+            foreach (var (day, place) in placeOf)
+                if (place.Season == first.Season && (ask.GroupBy != "phase" || place.Phase == first.Phase)
+                    && coverage.TryGetValue((first.Key, day), out var pairs))
+                    days[day] = pairs;
+            rows.Add(PeriodRow(period, days, world, ask));
+        }
         return [.. rows.OrderBy(r => r.Season).ThenBy(r => Key(r), StringComparer.Ordinal)
             .ThenBy(r => Seasons.DefaultPhases.FirstOrDefault(p => p.Code == r.Phase)?.FromOffset)];
     }
@@ -297,7 +412,7 @@ public static class ReferenceIndicators
         };
     }
 
-    private static IndicatorRow DayRow(List<Member> members, RollUpWorld world, string by)
+    private static IndicatorRow DayRow(List<Member> members, List<Pair> pairs, RollUpWorld world, string by)
     {
         var first = members[0];
         long windowReceived = 0, windowDelivered = 0, windowComplaints = 0, windowComplaintBase = 0;
@@ -319,7 +434,28 @@ public static class ReferenceIndicators
                 windowComplaintBase += complaintBase;
             }
         }
-        var closing = SumKnown(members.Select(m => m.Ind.Closing));
+
+        // Coverage: the pairs counted, those carried, and the units behind each; a unit is carried only when none of
+        // its carriers reported it that day.
+        var expectedUnits = new HashSet<string>(StringComparer.Ordinal);
+        var reportingUnits = new HashSet<string>(StringComparer.Ordinal);
+        var carriedUnits = new HashSet<string>(StringComparer.Ordinal);
+        var carried = new List<Pair>();
+        foreach (var p in pairs)
+        {
+            expectedUnits.Add(p.UnitCode);
+            if (p.Reported)
+                reportingUnits.Add(p.UnitCode);
+            if (p.Carried)
+            {
+                carried.Add(p);
+                carriedUnits.Add(p.UnitCode);
+            }
+        }
+        carriedUnits.ExceptWith(reportingUnits);
+        Assert.Equal(members.Count, pairs.Count(p => p.Reported));
+
+        var closingReported = SumKnown(members.Select(m => m.Ind.Closing));
         return Keyed(Common(members) with
         {
             Season = first.Season,
@@ -329,26 +465,36 @@ public static class ReferenceIndicators
             FirstDate = first.Raw.ReportDate,
             LastDate = first.Raw.ReportDate,
             DaysReported = 1,
+            ReportsExpected = pairs.Count,
+            ReportsCarried = carried.Count,
+            UnitsExpected = expectedUnits.Count,
+            UnitsCarried = carriedUnits.Count,
             ClosingKnown = members.Count(m => m.Ind.Closing is not null),
-            Backlog = SumKnown(members.Select(m => m.Raw.Backlog)),
+            Backlog = SumKnown(members.Select(m => m.Raw.Backlog).Concat(carried.Select(p => p.Backlog))),
             Opening = SumKnown(members.Select(m => m.Ind.Opening)),
-            Closing = closing,
+            Closing = SumKnown(members.Select(m => m.Ind.Closing).Concat(carried.Select(p => p.Closing))),
+            ClosingReported = closingReported,
             FlowBacklog = SumKnown(members.Select(m => m.Ind.FlowBacklog)),
-            OpenComplaints = SumKnown(members.Select(m => m.Ind.OpenComplaints)),
+            OpenComplaints = SumKnown(members.Select(m => m.Ind.OpenComplaints).Concat(carried.Select(p => p.OpenComplaints))),
             ThroughputRatio = Ratio(windowDelivered, windowReceived),
-            DaysToClear = anyClosing ? Ratio(closing!.Value, recentPace) : null,
+            // The reporting units' closing over their own recent pace: like with like, the carried stocks left out.
+            DaysToClear = anyClosing ? Ratio(closingReported!.Value, recentPace) : null,
             ComplaintsPer10k = anyComplaints ? Ratio(10_000.0 * windowComplaints, windowComplaintBase) : null,
         }, first, world, by);
     }
 
-    private static IndicatorRow PeriodRow(List<Member> members, RollUpWorld world, RollUpAsk ask)
+    /// <summary>
+    /// A period from its members and the group's pairs on every report day of the query in the period: flows summed,
+    /// opening on the group's first reported day, the as-of stocks and carried counts of its last reported day.
+    /// </summary>
+    private static IndicatorRow PeriodRow(List<Member> members, Dictionary<DateOnly, List<Pair>> days, RollUpWorld world, RollUpAsk ask)
     {
         var first = members[0];
         var firstDay = members.Min(m => m.Raw.ReportDate);
         var lastDay = members.Max(m => m.Raw.ReportDate);
         var atStart = members.Where(m => m.Raw.ReportDate == firstDay).ToList();
-        var atEnd = members.Where(m => m.Raw.ReportDate == lastDay).ToList();
-        var days = members.Select(m => m.Raw.ReportDate).Distinct().Count();
+        var atEnd = DayRow([.. members.Where(m => m.Raw.ReportDate == lastDay)], days[lastDay], world, ask.By);
+        var daysReported = members.Select(m => m.Raw.ReportDate).Distinct().Count();
         long complaints = 0, complaintBase = 0;
         var anyComplaints = false;
         foreach (var m in members)
@@ -360,23 +506,36 @@ public static class ReferenceIndicators
                 complaintBase += m.Raw.Received;
             }
         }
+        long reportsExpected = 0;
+        var unitsExpected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pairs in days.Values)
+        {
+            reportsExpected += pairs.Count;
+            foreach (var p in pairs)
+                unitsExpected.Add(p.UnitCode);
+        }
         var common = Common(members);
-        var closing = SumKnown(atEnd.Select(m => m.Ind.Closing));
         return Keyed(common with
         {
             Season = first.Season,
             Phase = ask.GroupBy == "phase" ? first.Phase : null,
             FirstDate = firstDay,
             LastDate = lastDay,
-            DaysReported = days,
-            ClosingKnown = atEnd.Count(m => m.Ind.Closing is not null),
-            Backlog = SumKnown(atEnd.Select(m => m.Raw.Backlog)),
+            DaysReported = daysReported,
+            ReportsExpected = reportsExpected,
+            ReportsCarried = atEnd.ReportsCarried,
+            UnitsExpected = unitsExpected.Count,
+            UnitsCarried = atEnd.UnitsCarried,
+            ClosingKnown = atEnd.ClosingKnown,
+            Backlog = atEnd.Backlog,
             Opening = SumKnown(atStart.Select(m => m.Ind.Opening)),
-            Closing = closing,
-            FlowBacklog = SumKnown(atEnd.Select(m => m.Ind.FlowBacklog)),
-            OpenComplaints = SumKnown(atEnd.Select(m => m.Ind.OpenComplaints)),
+            Closing = atEnd.Closing,
+            ClosingReported = atEnd.ClosingReported,
+            FlowBacklog = atEnd.FlowBacklog,
+            OpenComplaints = atEnd.OpenComplaints,
             ThroughputRatio = Ratio(common.Delivered, common.Received),
-            DaysToClear = closing is null ? null : Ratio(closing.Value, (double)common.Delivered / days),
+            // The as-of closing at the end over the period's average daily deliveries.
+            DaysToClear = atEnd.Closing is null ? null : Ratio(atEnd.Closing.Value, (double)common.Delivered / daysReported),
             ComplaintsPer10k = anyComplaints ? Ratio(10_000.0 * complaints, complaintBase) : null,
         }, first, world, ask.By);
     }
