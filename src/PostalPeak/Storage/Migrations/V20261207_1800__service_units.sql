@@ -39,9 +39,12 @@ create function report_coverage(p_days date[], p_carrier text, p_units text[], p
           and (p_units is null or i.unit_code = any(p_units))
     ),
     derived as (
+        -- The days a report covers, generated (one or a few per report) and then matched: cheaper than comparing
+        -- every report with every day.
         select r.carrier_id, r.unit_code, d.report_date
         from reports r
-        join days d on d.report_date > r.report_date and d.report_date <= least(r.next_date, r.report_date + 7)
+        cross join lateral generate_series(r.report_date + 1, least(r.next_date, r.report_date + 7), interval '1 day') g(day)
+        join days d on d.report_date = g.day::date
         where not exists (select 1 from carrier_service_unit s where s.carrier_id = r.carrier_id)
     ),
     declared as (
@@ -53,7 +56,8 @@ create function report_coverage(p_days date[], p_carrier text, p_units text[], p
     ),
     service as (
         select x.carrier_id, x.unit_code, x.report_date
-        from (select * from derived union select * from declared) x
+        -- Disjoint: a carrier's units are either declared or derived, and a report's days end where the next begins.
+        from (select * from derived union all select * from declared) x
         join scope on scope.id = x.carrier_id and scope.active
         join in_force u on u.code = x.unit_code and x.report_date between u.valid_from and u.valid_to
     ),
