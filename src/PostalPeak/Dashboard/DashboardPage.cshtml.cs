@@ -32,7 +32,6 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public int CarryDays => carry.Value.CarryDays;
     public IReadOnlyList<AlertSummary> Firing { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
-    public IReadOnlyDictionary<string, AlertRule> RuleByMetric { get; private set; } = new Dictionary<string, AlertRule>();
     /// <summary>The figures' version when the page was drawn; the page's script reloads once it changes.</summary>
     public long FiguresVersion { get; private set; }
 
@@ -60,8 +59,8 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         Headline = await overview.HeadlineAsync(Current.Year, carrier, cancellationToken);
         Day ??= Headline.ReportDay ?? Headline.LatestDay ?? Current.From;
         Tiles = SeasonDays.Where(r => r.ReportDate == Day).ToList();
-        RuleByMetric = (await rules.ListAsync(carrier, cancellationToken)).Where(r => r.Enabled && r.CarrierCode is null && r.UnitCodes is null)
-            .GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.First());
+        var visible = await rules.ListAsync(carrier, cancellationToken);
+        Scales = MetricCatalogue.RuleMetrics.ToDictionary(m => m.Code, m => ColourScale.For(m, visible));
         Firing = await alerts.ListAsync(new AlertFilter("firing", carrier, null, null, null, null, 50), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, Day, Day));
         // A carrier's roll-up can look fine while two of its communes drown: each tile also says where its alerts and its worst unit are.
@@ -80,19 +79,8 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
             """, new { day = Day, carrier }, cancellationToken: cancellationToken))).ToDictionary(w => w.CarrierCode);
     }
 
-    /// <summary>
-    /// Each metric's colour scale from its general alert rules (<see cref="ColourScale"/>: warning amber, critical red),
-    /// read beside the figures rather than with them.
-    /// </summary>
+    /// <summary>Each metric's colour scale from its general alert rules (<see cref="ColourScale"/>: warning amber, critical red).</summary>
     public IReadOnlyDictionary<string, ColourScale> Scales { get; private set; } = new Dictionary<string, ColourScale>();
-
-    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
-        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
-    {
-        var visible = await rules.ListAsync(CarrierScope.Of(User).Filter(), context.HttpContext.RequestAborted);
-        Scales = MetricCatalogue.RuleMetrics.ToDictionary(m => m.Code, m => ColourScale.For(m, visible));
-        await next();
-    }
 
     /// <summary>
     /// "bad" (red) past the critical rule's threshold for the phase, "warn" (amber) past the warning rule's, "ok" within,
