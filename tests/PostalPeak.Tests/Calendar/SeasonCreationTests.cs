@@ -70,8 +70,10 @@ public sealed class SeasonCreationTests
             days.EnumerateArray().Select(d => (d.GetProperty("report_date").GetString(), d.GetProperty("season").GetInt32(),
                 d.GetProperty("tet_offset").GetInt32(), d.GetProperty("phase").GetString())));
         Assert.Equal(["run_up", "holiday"], phases.EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
-        // One unit in force over the 46 days: the two reported days count, the others are missing.
-        Assert.Equal(46, compliance.GetProperty("days").GetArrayLength());
+        // No declared service units: the unit is expected on the days it reported and the 7 days after each report
+        // (1 February; 2–5 until the next report on the 6th; 7–13), the others missing.
+        Assert.Equal(13, compliance.GetProperty("days").GetArrayLength());
+        Assert.Equal(11, compliance.GetProperty("carriers")[0].GetProperty("missing").GetInt32());
         Assert.Equal(2, compliance.GetProperty("carriers")[0].GetProperty("on_time").GetInt32()
             + compliance.GetProperty("carriers")[0].GetProperty("late").GetInt32());
         var years = await SeasonYearsAsync(app);
