@@ -49,10 +49,10 @@ public static class Charts
             case "backlog":
                 Shade(plot, season);
                 foreach (var group in Groups(rows))
-                {
                     Line(plot, group.Key, group.Select(r => (r.ReportDate!.Value, (double?)r.Closing)));
+                // After every line, so that the legend names the lines first and the rings once, last.
+                foreach (var group in Groups(rows))
                     partial.Mark(plot, group, r => r.Closing);
-                }
                 if (Groups(rows).Count() == 1)
                     Line(plot, t["Chart.CountedBacklog"], rows.Select(r => (r.ReportDate!.Value, (double?)r.Backlog)), LinePattern.Dotted);
                 plot.Title(MetricCatalogue.Closing.Name(t));
@@ -75,6 +75,9 @@ public static class Charts
                     var who = groups.Count > 1 ? $"{group.Key} · " : "";
                     Line(plot, who + t["Chart.LossLegend"], group.Select(r => (r.ReportDate!.Value, r.LossPer10k)));
                     Line(plot, who + t["Chart.ComplaintsLegend"], group.Select(r => (r.ReportDate!.Value, r.ComplaintsPer10k)));
+                }
+                foreach (var group in groups)
+                {
                     partial.Mark(plot, group, r => r.LossPer10k);
                     partial.Mark(plot, group, r => r.ComplaintsPer10k);
                 }

@@ -119,4 +119,27 @@ public sealed class ChartDrawingTests
         Assert.NotEqual(Pixel(4, 14), Pixel(4, 19));
         Assert.Equal(SkiaSharp.SKColors.White, Pixel(2, 20));
     }
+
+    [Fact]
+    public void ADayWhoseReportsAreStillArrivingIsRingedAndNamedOnceInTheLegend()
+    {
+        static IndicatorRow Day(string carrier, int day, int reports, long closing) => new()
+        {
+            CarrierCode = carrier, ReportDate = new DateOnly(2026, 2, day), Season = 2026, Reports = reports, ReportsExpected = 5,
+            UnitsExpected = 5, UnitsReporting = reports, Closing = closing, Received = 100, Delivered = 90,
+        };
+        IndicatorRow[] rows = [Day("ALPHA", 10, 5, 900), Day("ALPHA", 11, 5, 950), Day("ALPHA", 12, 2, 980), Day("BETA", 11, 5, 400), Day("BETA", 12, 1, 420)];
+        var request = new ChartRequest("backlog", [2026], null, null, "carrier", MetricCatalogue.Closing.Code, 900, 450, English: false);
+
+        using var plot = Charts.Draw(request, rows, Season2026);
+        using var complete = Charts.Draw(request, [.. rows.Where(r => r.ReportDate!.Value.Day < 12)], Season2026);
+
+        var rings = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(s => s.MarkerShape == ScottPlot.MarkerShape.OpenCircle).ToList();
+        Assert.Equal(2, rings.Count);
+        Assert.Equal(["Đang nhận báo cáo (chưa đầy đủ)", ""], rings.Select(r => r.LegendText));
+        Assert.Equal([980.0, 420.0], rings.SelectMany(r => r.Data.GetScatterPoints()).Select(p => p.Y));
+        Assert.All(rings.SelectMany(r => r.Data.GetScatterPoints()), p => Assert.Equal(new DateTime(2026, 2, 12), DateTime.FromOADate(p.X)));
+        Assert.DoesNotContain(complete.GetPlottables().OfType<ScottPlot.Plottables.Scatter>(), s => s.MarkerShape == ScottPlot.MarkerShape.OpenCircle);
+        Save("backlog-arriving", plot.GetImageBytes(900, 450, ScottPlot.ImageFormat.Png));
+    }
 }
