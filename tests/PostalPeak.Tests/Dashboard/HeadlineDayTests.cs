@@ -146,7 +146,7 @@ public sealed class HeadlineDayTests
         Assert.Contains("Đang nhận báo cáo ngày 30/01/2024: đã báo cáo 2/5 đơn vị.", page);
         Assert.Contains("href=\"/dashboard?season=2024&amp;day=2024-01-30\"", page);
         Assert.DoesNotContain("data-test=\"partial-day\"", page);
-        Assert.Contains("đã báo cáo 5/5 đơn vị", page);
+        Assert.Contains("<dd data-test=\"tile-coverage\">5/5 đơn vị</dd>", page);
         // The partial day says what it is, and how its stocks were made up.
         Assert.Contains("data-test=\"partial-day\"", partial);
         Assert.Contains("mới nhận 2/5 báo cáo", partial);
