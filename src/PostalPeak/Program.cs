@@ -4,6 +4,7 @@ using PostalPeak.Calendar;
 using PostalPeak.Carriers;
 using PostalPeak.Compliance;
 using PostalPeak.Dashboard;
+using PostalPeak.Duty;
 using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
@@ -36,6 +37,7 @@ public partial class Program
         app.MapAlerts();
         app.MapDashboard();
         app.MapJobs();
+        app.MapDuty();
         return app;
     }
 
@@ -53,5 +55,6 @@ public partial class Program
         builder.AddAlerts();
         builder.AddDashboard();
         builder.AddJobs();
+        builder.AddDuty();
     }
 }
