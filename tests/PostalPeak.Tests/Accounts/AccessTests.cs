@@ -390,9 +390,11 @@ public sealed partial class AccessTests
 
     private static HttpRequestMessage Request(string method, string url) => new(new HttpMethod(method), url)
     {
-        Content = method == "POST"
-            ? new StringContent("report_date,unit_code,received,delivered\n2024-01-10,380,1,1\n", System.Text.Encoding.UTF8, "text/csv")
-            : null,
+        Content = method != "POST" ? null
+            : url.StartsWith("/api/v1/duty/roster", StringComparison.Ordinal)
+                ? new StringContent("date,leader_name,leader_phone,operator_name,operator_phone,hotline\n2027-02-06,Nguyễn Văn An,0912 345 678,Trần Thị Bình,0987 654 321,1900 545481\n",
+                    System.Text.Encoding.UTF8, "text/csv")
+                : new StringContent("report_date,unit_code,received,delivered\n2024-01-10,380,1,1\n", System.Text.Encoding.UTF8, "text/csv"),
     };
 
     /// <summary>The API answers 403; a page sends the person to the access-denied page.</summary>

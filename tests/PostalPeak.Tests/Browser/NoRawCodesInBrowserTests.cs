@@ -113,6 +113,8 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
             ["/carriers/{carrierCode}/uploads"] = ["/carriers/HOATOC/uploads"],
             ["/compare"] = ["/compare?season=2025&season=2026", "/compare?season=2025&season=2026&carrier=HOATOC&metric=days_to_clear"],
             ["/dashboard"] = ["/dashboard?season=2026&day=2026-02-07"],
+            ["/duty"] = ["/duty"],
+            ["/duty/roster"] = ["/duty/roster?season=2026"],
             ["/error"] = ["/error"],
             ["/glossary"] = ["/glossary"],
             ["/heatmap"] = ["/heatmap?season=2026&carrier=HOATOC", "/heatmap?season=2026&carrier=HOATOC&metric=throughput_ratio"],
