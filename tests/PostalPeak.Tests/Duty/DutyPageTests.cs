@@ -46,6 +46,11 @@ public sealed class DutyPageTests
         Assert.Contains("href=\"tel:+84913111222\"", duty, StringComparison.Ordinal);
         Assert.Contains("href=\"tel:18001234\"", duty, StringComparison.Ordinal);
         Assert.Contains("trực 24/24 giờ", duty, StringComparison.Ordinal);
+
+        // The overview's box says the same, with the number to call.
+        var overview = System.Net.WebUtility.HtmlDecode(await manager.GetStringAsync("/dashboard"));
+        Assert.Contains("data-test=\"on-duty-box\"", overview, StringComparison.Ordinal);
+        Assert.Contains("Lê Văn Cường <a href=\"tel:+84913111222\">0913 111 222</a>", overview, StringComparison.Ordinal);
     }
 
     [Fact]
