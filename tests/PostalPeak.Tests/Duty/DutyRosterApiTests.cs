@@ -199,4 +199,33 @@ public sealed class DutyRosterApiTests
         await using var connection = await app.Db.OpenConnectionAsync();
         Assert.Equal(["BETA"], await connection.QueryAsync<string>("select distinct c.code from duty_roster r join carrier c on c.id = r.carrier_id"));
     }
+
+    [Fact]
+    public async Task AFileThatIsNoRosterIsRefusedAsBadInputNeverAsAServerError()
+    {
+        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Duty:MaxRosterBytes"] = "2048" });
+        await app.AddCarrierAsync("ALPHA");
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        using var token = app.Client(await app.CreateTokenAsync("ALPHA"));
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
+
+        var binary = await token.PostAsync("/api/v1/duty/roster", new ByteArrayContent([0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0]));
+        var empty = await token.PostAsync("/api/v1/duty/roster", CsvBody.Of(""));
+        var tooLarge = await token.PostAsync("/api/v1/duty/roster", CsvBody.Of(Header + new string('x', 4096)));
+        var noCarrier = await analyst.PostAsync("/api/v1/duty/roster", CsvBody.Of(Header));
+        var noColumns = await token.PostAsync("/api/v1/duty/roster", CsvBody.Of("date,name\n2027-02-06,An\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, binary.StatusCode);
+        Assert.Equal("not_text", (await binary.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("too_large", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, noCarrier.StatusCode);
+        Assert.Equal("carrier_required", (await noCarrier.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var missing = (await noColumns.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray()
+            .Select(e => e.GetProperty("column").GetString()).ToList();
+        Assert.Equal(["leader_name", "leader_phone", "operator_name", "operator_phone", "hotline"], missing);
+        await using var connection = await app.Db.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*)::int from duty_roster"));
+    }
 }
