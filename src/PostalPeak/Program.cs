@@ -4,6 +4,7 @@ using PostalPeak.Calendar;
 using PostalPeak.Carriers;
 using PostalPeak.Compliance;
 using PostalPeak.Dashboard;
+using PostalPeak.Incidents;
 using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
@@ -35,6 +36,7 @@ public partial class Program
         app.MapIndicators();
         app.MapAlerts();
         app.MapDashboard();
+        app.MapIncidents();
         app.MapJobs();
         return app;
     }
@@ -52,6 +54,7 @@ public partial class Program
         builder.AddIndicators();
         builder.AddAlerts();
         builder.AddDashboard();
+        builder.AddIncidents();
         builder.AddJobs();
     }
 }
