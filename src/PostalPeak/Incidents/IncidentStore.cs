@@ -12,10 +12,31 @@ using PostalPeak.Shell;
 
 namespace PostalPeak.Incidents;
 
-/// <summary>An incident as the API answers it: the reported fields first, then what PostalPeak adds.</summary>
-public sealed record Incident(string Type, string Severity, DateTime StartedAt, string[] UnitCodes, int? ParcelsAffected, string Description,
-    string? Actions, string Contact, long Id, string State, string CarrierCode, string CarrierName, string ReportedBy, DateTime ReportedAt,
-    DateTime UpdatedAt, DateTime? AcknowledgedAt, DateTime? ResolvedAt, DateTime? ClosedAt);
+/// <summary>
+/// An incident as the API answers it: the reported fields first, then what PostalPeak adds. A class rather than a
+/// positional record: Dapper fills the text[] of unit codes through a property, not a constructor.
+/// </summary>
+public sealed class Incident
+{
+    public string Type { get; init; } = "";
+    public string Severity { get; init; } = "";
+    public DateTime StartedAt { get; init; }
+    public string[] UnitCodes { get; init; } = [];
+    public int? ParcelsAffected { get; init; }
+    public string Description { get; init; } = "";
+    public string? Actions { get; init; }
+    public string Contact { get; init; } = "";
+    public long Id { get; init; }
+    public string State { get; init; } = "";
+    public string CarrierCode { get; init; } = "";
+    public string CarrierName { get; init; } = "";
+    public string ReportedBy { get; init; } = "";
+    public DateTime ReportedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public DateTime? AcknowledgedAt { get; init; }
+    public DateTime? ResolvedAt { get; init; }
+    public DateTime? ClosedAt { get; init; }
+}
 
 /// <summary>One entry of the timeline; a state change has <paramref name="StateFrom"/> and <paramref name="StateTo"/>.</summary>
 public sealed record IncidentUpdate(long Id, string Author, string Side, string Text, string? StateFrom, string? StateTo, DateTime At);
