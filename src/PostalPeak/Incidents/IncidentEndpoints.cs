@@ -20,6 +20,7 @@ public static class IncidentEndpoints
     {
         builder.Services.AddOptions<IncidentsOptions>().BindConfiguration(IncidentsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IncidentStore>();
+        builder.Services.AddTransient<IncidentReminderJob>();
         return builder;
     }
 

@@ -283,7 +283,7 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
         connection.ExecuteScalarAsync<int?>(new CommandDefinition("select id from carrier where code = @carrierCode", new { carrierCode }, transaction,
             cancellationToken: ct));
 
-    private static async Task<Incident> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, CancellationToken ct) =>
+    internal static async Task<Incident> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, CancellationToken ct) =>
         await connection.QuerySingleAsync<Incident>(new CommandDefinition(
             $"select {Columns} from incident i join carrier c on c.id = i.carrier_id where i.id = @id", new { id }, transaction, cancellationToken: ct));
 

@@ -239,4 +239,48 @@ public sealed class IncidentTests
         Assert.Equal((HttpStatusCode.BadRequest, "incident_invalid_field"), (parcels.Status, parcels.Code));
         Assert.Contains("parcels_affected", parcels.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnOpenIncidentWithoutUpdateForStaleHoursRemindsBothSidesOnceAndAResolvedOneNothing()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Notifications:Smtp:Host"] = "127.0.0.1",
+            ["Notifications:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Notifications:Smtp:Security"] = "None",
+            ["Notifications:Smtp:From"] = "canhbao@sokhcn.example",
+            ["Notifications:DepartmentEmails:0"] = "giamsat@sokhcn.example",
+            ["Incidents:StaleHours"] = "12",
+        });
+        await app.AddCarrierAsync("HOATOC"); // contact: ops@hoatoc.example
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        using var token = app.Client(await app.CreateTokenAsync("HOATOC"));
+        using var analyst = await app.SignedInClientAsync("analyst", antiforgeryHeader: true);
+        var quiet = await ReportAsync(token);
+        var recent = await ReportAsync(token);
+        var resolved = await ReportAsync(token);
+        foreach (var state in new[] { "acknowledged", "handling", "resolved" })
+            Assert.Equal(HttpStatusCode.OK, (await analyst.PostAsJsonAsync($"/api/v1/incidents/{resolved}/state", new { state })).StatusCode);
+        await using (var connection = await app.Db.OpenConnectionAsync())
+            await connection.ExecuteAsync("update incident set updated_at = now() - interval '13 hours' where id = any(@ids)",
+                new { ids = new[] { quiet, resolved } });
+
+        var job = app.Services.GetRequiredService<IncidentReminderJob>();
+        var first = await job.RunAsync(CancellationToken.None);
+        var second = await job.RunAsync(CancellationToken.None);
+
+        Assert.Equal((1, 0), (first, second));
+        List<(long Id, long IncidentId, string Recipient)> rows;
+        await using (var connection = await app.Db.OpenConnectionAsync())
+            rows = (await connection.QueryAsync<(long, long, string)>(
+                "select id, incident_id, recipient from notification where kind = 'incident_stale' order by recipient")).AsList();
+        Assert.Equal([(quiet, "giamsat@sokhcn.example"), (quiet, "ops@hoatoc.example")], rows.Select(r => (r.IncidentId, r.Recipient)));
+        var delivery = app.Services.GetRequiredService<NotificationDelivery>();
+        foreach (var row in rows)
+            await delivery.DeliverAsync(row.Id, CancellationToken.None);
+        Assert.Equal(2, smtp.Messages.Count);
+        Assert.All(smtp.Messages, m => Assert.Contains("Sự cố chưa có cập nhật", m.Message.Subject, StringComparison.Ordinal));
+        Assert.Contains($"Sự cố #{quiet} chưa có cập nhật nào trong 12 giờ", smtp.Messages[0].Message.TextBody, StringComparison.Ordinal);
+    }
 }

@@ -52,9 +52,9 @@ create table incident_attachment (
     primary key (incident_id, number)
 );
 
--- The outbox carries incident notices too: once per incident, kind, channel and recipient.
+-- The outbox carries incident notices too: once per incident, kind, sequence (the reminder's number), channel and recipient.
 alter table notification add column incident_id bigint references incident (id);
 alter table notification drop constraint notification_kind_check;
 alter table notification add constraint notification_kind_check
-    check (kind in ('firing', 'resolved', 'reminder', 'digest', 'incident_reported'));
-create unique index notification_incident_once on notification (incident_id, kind, channel, recipient) where incident_id is not null;
+    check (kind in ('firing', 'resolved', 'reminder', 'digest', 'incident_reported', 'incident_stale'));
+create unique index notification_incident_once on notification (incident_id, kind, sequence, channel, recipient) where incident_id is not null;
