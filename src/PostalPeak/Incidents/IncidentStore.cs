@@ -187,11 +187,12 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
     public async Task<IncidentUpdate> AddUpdateAsync(long id, CarrierScope scope, string? text, IncomingFile? file, Actor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var note = Required(text, "text", IncidentInput.MaxTextLength);
-        var checkedFiles = CheckFiles(file is null ? [] : [file]);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Whether the caller may see the incident comes first: bad input about another carrier's incident is still "not found".
         var incident = await VisibleAsync(connection, transaction, id, scope, ct, forUpdate: true);
+        var note = Required(text, "text", IncidentInput.MaxTextLength);
+        var checkedFiles = CheckFiles(file is null ? [] : [file]);
         var update = await InsertUpdateAsync(connection, transaction, id, actor, Side(scope), note, null, null, ct);
         await AddAttachmentsAsync(connection, transaction, id, update.Id, checkedFiles, actor, ct);
         await connection.ExecuteAsync(new CommandDefinition("update incident set updated_at = now() where id = @id", new { id }, transaction, cancellationToken: ct));
@@ -209,14 +210,15 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Whether the caller may see the incident comes first: bad input about another carrier's incident is still "not found".
+        var incident = await VisibleAsync(connection, transaction, id, scope, ct, forUpdate: true);
         var to = state?.Trim() ?? "";
         if (!IncidentVocabulary.States.Contains(to, StringComparer.Ordinal))
             throw new InputException("incident_invalid_state", $"state must be one of {string.Join(", ", IncidentVocabulary.States)}, not '{to}'.")
                 { Args = [to], Parameter = "state" };
         var text = string.IsNullOrWhiteSpace(note) ? "" : Limit(note.Trim(), "note", IncidentInput.MaxTextLength);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var incident = await VisibleAsync(connection, transaction, id, scope, ct, forUpdate: true);
         if (!IncidentVocabulary.IsMove(incident.State, to))
             throw new InputException("incident_invalid_transition", $"An incident that is {incident.State} cannot become {to}.", StatusCodes.Status409Conflict)
                 { Args = [incident.State, to], Parameter = "state" };
