@@ -12,6 +12,9 @@ public static class IncidentEndpoints
 {
     public sealed record StateBody(string? State, string? Note);
 
+    /// <summary>An update's JSON body; as multipart, the field <c>text</c> and one file <c>file</c>.</summary>
+    public sealed record UpdateBody(string? Text);
+
     /// <summary>One row of the CSV list: the incident's fields in the JSON's order, the unit codes joined.</summary>
     public sealed record IncidentRow(long Id, string CarrierCode, string Type, string Severity, DateTime StartedAt, string UnitCodes, int? ParcelsAffected,
         string Description, string? Actions, string Contact, string State, string ReportedBy, DateTime ReportedAt, DateTime UpdatedAt);
@@ -36,9 +39,9 @@ public static class IncidentEndpoints
             var (json, files) = await ReadAsync(http, store, "incident");
             var incident = await store.ReportAsync(carrierCode, IncidentInput.Read(json ?? ""), files, Actor.From(http), http.RequestAborted);
             return Results.Created($"/api/v1/incidents/{incident.Id}", incident);
-        }).DisableAntiforgery();
+        }).Accepts<IncidentInput>("application/json", "multipart/form-data").Produces<Incident>(StatusCodes.Status201Created).DisableAntiforgery();
 
-        incidents.MapGet("/", async (int? season, string? carrier, string? state, string? from, string? to, string? format, CarrierScope scope,
+        incidents.MapGet("/", async Task<IResult> (int? season, string? carrier, string? state, string? from, string? to, string? format, CarrierScope scope,
             IncidentStore store, CancellationToken cancellationToken) =>
         {
             var csv = CsvResults.WantsCsv(format);
@@ -79,7 +82,7 @@ public static class IncidentEndpoints
                 throw new InputException("incident_too_many_files", "An update carries at most one file.") { Args = [1] };
             var update = await store.AddUpdateAsync(id, scope, text, files.Count == 0 ? null : files[0], Actor.From(http), http.RequestAborted);
             return Results.Created($"/api/v1/incidents/{id}", update);
-        }).DisableAntiforgery();
+        }).Accepts<UpdateBody>("application/json", "multipart/form-data").Produces<IncidentUpdate>(StatusCodes.Status201Created).DisableAntiforgery();
 
         incidents.MapPost("/{id:long}/state", async (long id, StateBody body, HttpContext http, CarrierScope scope, IncidentStore store) =>
             await store.ChangeStateAsync(id, scope, body.State, body.Note, Actor.From(http), http.RequestAborted)).DisableAntiforgery();

@@ -243,7 +243,7 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
 
     private static string Required(string? text, string field, int maxLength) =>
         string.IsNullOrWhiteSpace(text)
-            ? throw new InputException("incident_field_required", $"{field} is required.") { Args = [field], Parameter = field }
+            ? throw new InputException($"incident_{field}_required", $"{field} is required.") { Parameter = field }
             : Limit(text.Trim(), field, maxLength);
 
     private static string Limit(string text, string field, int maxLength) =>

@@ -210,9 +210,9 @@ public sealed class IncidentTests
     }
 
     [Theory]
-    [InlineData("vi-VN", "Loại sự cố không hợp lệ", "Không có đơn vị hành chính nào mang mã 99999", "Thời điểm bắt đầu")]
-    [InlineData("en-US", "The incident type is not valid", "No administrative unit has the code 99999", "is in the future")]
-    public async Task BadInputIsRefusedWithASpecificMessageInTheReadersLanguage(string language, string badType, string badUnit, string future)
+    [InlineData("vi-VN", "Loại sự cố không hợp lệ", "Không có đơn vị hành chính nào mang mã 99999", "Thời điểm bắt đầu", "Hãy mô tả diễn biến sự cố")]
+    [InlineData("en-US", "The incident type is not valid", "No administrative unit has the code 99999", "is in the future", "Say what happened")]
+    public async Task BadInputIsRefusedWithASpecificMessageInTheReadersLanguage(string language, string badType, string badUnit, string future, string noDescription)
     {
         await using var app = await TestApp.StartAsync();
         await app.AddCarrierAsync("HOATOC");
@@ -236,6 +236,9 @@ public sealed class IncidentTests
         Assert.Contains(badUnit, unit.Detail, StringComparison.Ordinal);
         Assert.Equal("incident_started_in_future", later.Code);
         Assert.Contains(future, later.Detail, StringComparison.Ordinal);
+        var empty = await SendAsync(new { type = "fire", severity = "info", started_at = "2026-02-10T06:30:00+07:00", description = " ", contact = "y" });
+        Assert.Equal((HttpStatusCode.BadRequest, "incident_description_required"), (empty.Status, empty.Code));
+        Assert.Contains(noDescription, empty.Detail, StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.BadRequest, "incident_invalid_field"), (parcels.Status, parcels.Code));
         Assert.Contains("parcels_affected", parcels.Detail, StringComparison.Ordinal);
     }
