@@ -61,7 +61,7 @@ public sealed partial class ExistenceOracleTests
                             continue; // machines do not read pages
                         var answerForOther = await AskAsync(client, method, Url(endpoint.RoutePattern, varied.Name, other, parent) + handler);
                         var answerForMissing = await AskAsync(client, method, Url(endpoint.RoutePattern, varied.Name, missing, parent) + handler);
-                        var what = $"{caller}: {method} {Url(endpoint.RoutePattern, varied.Name, "{" + varied.Name + "}")}{handler}";
+                        var what = $"{caller}: {method} {Url(endpoint.RoutePattern, varied.Name, "{" + varied.Name + "}", parent)}{handler}";
                         Assert.True((int)answerForOther.Status is >= 300 and < 500 and not 400,
                             $"{what} answered {answerForOther.Status} for another carrier's record, which is no refusal or not found.");
                         Assert.True(Comparable(answerForOther, other) == Comparable(answerForMissing, missing),
