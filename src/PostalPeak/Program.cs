@@ -5,6 +5,7 @@ using PostalPeak.Carriers;
 using PostalPeak.Compliance;
 using PostalPeak.Dashboard;
 using PostalPeak.Duty;
+using PostalPeak.Incidents;
 using PostalPeak.Indicators;
 using PostalPeak.Ingestion;
 using PostalPeak.Cli;
@@ -36,6 +37,7 @@ public partial class Program
         app.MapIndicators();
         app.MapAlerts();
         app.MapDashboard();
+        app.MapIncidents();
         app.MapJobs();
         app.MapDuty();
         return app;
@@ -54,6 +56,7 @@ public partial class Program
         builder.AddIndicators();
         builder.AddAlerts();
         builder.AddDashboard();
+        builder.AddIncidents();
         builder.AddJobs();
         builder.AddDuty();
     }

@@ -25,6 +25,8 @@ public static class RecurringJobs
         jobs.AddOrUpdate<Alerts.AlertEvaluator>("alerts.evaluate", job => job.EvaluateAllAsync(CancellationToken.None),
             configuration["Alerts:EvaluateCron"] ?? $"5 {deadlineHour} * * *", local);
         jobs.AddOrUpdate<Alerts.AlertReminderJob>(Alerts.AlertReminderJob.Id, job => job.RunAsync(CancellationToken.None), Alerts.AlertReminderJob.Cron, local);
+        jobs.AddOrUpdate<Incidents.IncidentReminderJob>(Incidents.IncidentReminderJob.Id, job => job.RunAsync(CancellationToken.None),
+            Incidents.IncidentReminderJob.Cron, local);
         jobs.AddOrUpdate<Alerts.OutboxSweepJob>(Alerts.OutboxSweepJob.Id, job => job.RunAsync(CancellationToken.None),
             configuration["Notifications:SweepCron"] ?? Alerts.OutboxSweepJob.DefaultCron, local);
         jobs.AddOrUpdate<Alerts.DigestJob>(Alerts.DigestJob.Id, job => job.RunAsync(CancellationToken.None),

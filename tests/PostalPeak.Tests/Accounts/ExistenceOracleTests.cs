@@ -49,6 +49,8 @@ public sealed partial class ExistenceOracleTests
             var kind = KindOf(endpoint.RoutePattern, varied);
             Assert.True(ids.ContainsKey(kind), $"{endpoint.RoutePattern.RawText}: say which record '{{{varied.Name}}}' names (kind '{kind}').");
             var (other, missing) = kind == "carriers" ? ("OTHER", MissingCarrier) : (ids[kind], MissingId);
+            // An attachment is numbered within its incident: the other carrier's incident, its attachment 1 against one it lacks.
+            var parent = kind == "attachments" ? ids["incidents"] : null;
             var isPage = endpoint.Metadata.GetMetadata<HttpMethodMetadata>() is null;
             var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"];
             foreach (var method in methods)
@@ -57,9 +59,9 @@ public sealed partial class ExistenceOracleTests
                     {
                         if (isPage && caller == "token")
                             continue; // machines do not read pages
-                        var answerForOther = await AskAsync(client, method, Url(endpoint.RoutePattern, varied.Name, other) + handler);
-                        var answerForMissing = await AskAsync(client, method, Url(endpoint.RoutePattern, varied.Name, missing) + handler);
-                        var what = $"{caller}: {method} {Url(endpoint.RoutePattern, varied.Name, "{" + varied.Name + "}")}{handler}";
+                        var answerForOther = await AskAsync(client, method, Url(endpoint.RoutePattern, varied.Name, other, parent) + handler);
+                        var answerForMissing = await AskAsync(client, method, Url(endpoint.RoutePattern, varied.Name, missing, parent) + handler);
+                        var what = $"{caller}: {method} {Url(endpoint.RoutePattern, varied.Name, "{" + varied.Name + "}", parent)}{handler}";
                         Assert.True((int)answerForOther.Status is >= 300 and < 500 and not 400,
                             $"{what} answered {answerForOther.Status} for another carrier's record, which is no refusal or not found.");
                         Assert.True(Comparable(answerForOther, other) == Comparable(answerForMissing, missing),
@@ -74,6 +76,8 @@ public sealed partial class ExistenceOracleTests
                      "GET /api/v1/alerts/{id}", "POST /api/v1/alerts/{id}/acknowledge", "GET /alerts/{id}", "POST /alerts/{id}?handler=Acknowledge",
                      "GET /api/v1/uploads/{id}", "GET /api/v1/uploads/{id}/errors.csv", "GET /api/v1/uploads/{id}/original", "GET /uploads/{id}",
                      "DELETE /api/v1/carriers/OWN/tokens/{tokenId}", "GET /api/v1/carriers/{carrierCode}", "GET /api/v1/alert-rules/{id}",
+                     "GET /api/v1/incidents/{id}", "POST /api/v1/incidents/{id}/updates", "POST /api/v1/incidents/{id}/state", "GET /incidents/{id}",
+                     "POST /incidents/{id}?handler=State", "POST /incidents/{id}?handler=Update",
                  })
             Assert.Contains(probed, p => p.EndsWith(route, StringComparison.Ordinal) && p.StartsWith("manager", StringComparison.Ordinal));
     }
@@ -107,7 +111,7 @@ public sealed partial class ExistenceOracleTests
     {
         await using var connection = await app.Db.OpenConnectionAsync();
         var start = 71000;
-        foreach (var table in new[] { "alert", "upload", "api_token", "alert_rule", "alert_silence", "notification" })
+        foreach (var table in new[] { "alert", "upload", "api_token", "alert_rule", "alert_silence", "notification", "incident" })
             await connection.ExecuteAsync($"select setval(pg_get_serial_sequence('{table}', 'id'), {start += 1000})");
         await app.AddCarrierAsync("OWN");
         var other = await app.AddCarrierAsync("OTHER");
@@ -129,8 +133,12 @@ public sealed partial class ExistenceOracleTests
             insert into notification (alert_id, kind, channel, recipient, subject, body, status)
             values (@alert, 'firing', 'email', 'ops@other.example', 's', 'b', 'failed') returning id
             """, new { alert });
+        var incident = await app.Services.GetRequiredService<PostalPeak.Incidents.IncidentStore>().ReportAsync("OTHER",
+            new PostalPeak.Incidents.IncidentInput("fire", "critical", "2024-01-21T09:00:00+07:00", [], null, "Cháy kho", null, "0912 345 678"),
+            [new PostalPeak.Incidents.IncomingFile("kho.pdf", "application/pdf", "%PDF-1.4 theirs"u8.ToArray())], Actor.CommandLine());
         return new Dictionary<string, string>
         {
+            ["incidents"] = Id(incident.Id), ["attachments"] = "1",
             ["alerts"] = Id(alert), ["uploads"] = Id(upload.Id), ["tokens"] = Id(tokenId), ["alert-rules"] = Id(rule.Id),
             ["silences"] = Id(silence.Id), ["notifications"] = Id(notification), ["users"] = "other.manager", ["carriers"] = "OTHER",
         };
@@ -197,7 +205,8 @@ public sealed partial class ExistenceOracleTests
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]+\"")]
     private static partial Regex AntiforgeryToken();
 
-    private static string Url(RoutePattern pattern, string varied, string value)
+    /// <param name="parent">The record the varied one belongs to, for any other parameter of the route (an attachment's incident).</param>
+    private static string Url(RoutePattern pattern, string varied, string value, string? parent = null)
     {
         var path = "/" + string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
@@ -205,6 +214,7 @@ public sealed partial class ExistenceOracleTests
             RoutePatternSeparatorPart separator => separator.Content,
             RoutePatternParameterPart parameter when parameter.Name == varied => value,
             RoutePatternParameterPart { Name: CarrierAccessFilter.RouteValue } => "OWN",
+            RoutePatternParameterPart when parent is not null => parent,
             _ => "",
         }))));
         return path;

@@ -84,6 +84,10 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
             select upload_id from upload_issue order by upload_id limit 1
             """);
         var firstRule = await connection.QuerySingleAsync<int>("select min(id) from alert_rule");
+        // An incident of HOATOC's whose type and state are codes with and without an underscore.
+        var incident = await sample.App.Services.GetRequiredService<PostalPeak.Incidents.IncidentStore>().ReportAsync("HOATOC",
+            new PostalPeak.Incidents.IncidentInput("prohibited_goods", "critical", "2026-02-05T08:00:00+07:00", [], 3, "codes test", null, "0912 345 678"),
+            [], Actor.CommandLine());
 
         // Every page the application maps, each with the addresses that show its figures; a new page must be added here.
         var pages = sample.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -118,6 +122,8 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
             ["/error"] = ["/error"],
             ["/glossary"] = ["/glossary"],
             ["/heatmap"] = ["/heatmap?season=2026&carrier=HOATOC", "/heatmap?season=2026&carrier=HOATOC&metric=throughput_ratio"],
+            ["/incidents"] = ["/incidents"],
+            ["/incidents/{id:long}"] = [$"/incidents/{incident.Id}"],
             ["/indicators"] = ["/indicators?season=2026"],
             ["/series"] = ["/series?season=2026&carrier=HOATOC", "/series?season=2026&carrier=HOATOC&unit=15853"],
             ["/summary"] = ["/summary?season=2026"],
@@ -130,7 +136,8 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
         var columns = typeof(ReportColumns).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!);
         var codes = MetricCatalogue.All.Select(m => m.Code).Concat(ruleCodes).Concat(columns).Concat(PostalPeak.Calendar.Seasons.DefaultPhases.Select(p => p.Code))
-            .Concat(AlertRules.Severities).Concat(["open", "firing", "pending", "resolved"]).Distinct().ToList();
+            .Concat(AlertRules.Severities).Concat(["open", "firing", "pending", "resolved"])
+            .Concat(PostalPeak.Incidents.IncidentVocabulary.Types).Concat(PostalPeak.Incidents.IncidentVocabulary.States).Distinct().ToList();
         // A report column's code may stand in brackets beside the name the file gave it ("Mã đơn vị (unit_code)"): the
         // upload report names the column both ways on purpose, so the carrier can match it to the template.
         var besideItsName = columns.ToHashSet(StringComparer.Ordinal);
