@@ -152,6 +152,20 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
         }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>The incidents not resolved yet, worst and newest first: what the overview and the home page put in front of people.</summary>
+    public async Task<IReadOnlyList<Incident>> OpenAsync(string? carrierCode, int limit, CancellationToken ct = default)
+    {
+        var sql = $"""
+            select {Columns}
+            from incident i join carrier c on c.id = i.carrier_id
+            where i.state not in ('resolved', 'closed') and (@carrierCode::text is null or c.code = @carrierCode)
+            order by case i.severity when 'critical' then 0 when 'warning' then 1 else 2 end, i.started_at desc, i.id desc
+            limit @limit
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Incident>(new CommandDefinition(sql, new { carrierCode, limit }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>The incident with its timeline and attachments, or <see cref="InputException.NotFound"/> when missing or another carrier's.</summary>
     public async Task<IncidentDetail> GetForAsync(long id, CarrierScope scope, CancellationToken ct = default)
     {
