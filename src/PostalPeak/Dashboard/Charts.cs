@@ -273,17 +273,27 @@ public static class Charts
     /// <summary>Thin lines where an alert began to fire (orange) or figures were corrected (blue, dotted), with one legend entry each.</summary>
     private static void Mark(Plot plot, IReadOnlyList<ChartMark> marks, IStringLocalizer<Text> t)
     {
+        var shown = 0;
         foreach (var kind in marks.GroupBy(m => m.Kind))
         {
             var first = true;
             foreach (var mark in kind.DistinctBy(m => m.Day))
             {
                 var line = plot.Add.VerticalLine(mark.Day.ToDateTime(TimeOnly.MinValue).ToOADate());
-                line.Color = kind.Key == "alert" ? Colors.DarkOrange : Colors.SteelBlue;
-                line.LineWidth = 1;
-                line.LinePattern = kind.Key == "alert" ? LinePattern.Solid : LinePattern.Dotted;
+                line.Color = kind.Key switch { "alert" => Colors.DarkOrange, "incident" => Colors.DarkMagenta, _ => Colors.SteelBlue };
+                line.LineWidth = kind.Key == "incident" ? 2 : 1;
+                line.LinePattern = kind.Key switch { "alert" => LinePattern.Solid, "incident" => LinePattern.DenselyDashed, _ => LinePattern.Dotted };
+                if (kind.Key == "incident")
+                {
+                    // The incident's own words, shortened: "Ngập kho Bỉm Sơn" says more than a type name.
+                    line.Text = mark.Label.Length > 28 ? mark.Label[..27].TrimEnd() + "…" : mark.Label;
+                    line.LabelFontName = FontName;
+                    line.LabelOppositeAxis = true;
+                    // Staggered, so that incidents a day apart do not cover each other's words.
+                    line.LabelOffsetY = 44 + 22 * (shown++ % 3);
+                }
                 if (first)
-                    line.LegendText = kind.Key == "alert" ? t["Chart.AlertFired"] : t["Chart.FiguresCorrected"];
+                    line.LegendText = kind.Key switch { "alert" => t["Chart.AlertFired"], "incident" => t["Chart.Incident"], _ => t["Chart.FiguresCorrected"] };
                 first = false;
             }
         }

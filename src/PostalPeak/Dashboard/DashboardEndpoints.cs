@@ -21,8 +21,9 @@ public static class DashboardEndpoints
         return builder;
     }
 
-    /// <summary>For one carrier (and unit): the days its alerts began firing and the days it corrected figures.</summary>
-    private static async Task<IReadOnlyList<ChartMark>> MarksAsync(NpgsqlDataSource db, ChartRequest request, Season season, CancellationToken cancellationToken)
+    /// <summary>For one carrier (and unit): the days its alerts began firing, the days it corrected figures and the days its incidents began.</summary>
+    private static async Task<IReadOnlyList<ChartMark>> MarksAsync(NpgsqlDataSource db, ChartRequest request, Season season, string zone,
+        CancellationToken cancellationToken)
     {
         const string sql = """
             select a.firing_on as day, 'alert' as kind, r.code as label
@@ -33,10 +34,23 @@ public static class DashboardEndpoints
             select distinct h.report_date, 'correction', ''
             from daily_report_history h join carrier c on c.id = h.carrier_id
             where c.code = @carrier and (@unit::text is null or h.unit_code = @unit) and h.report_date between @from and @to
+            union all
+            select (i.started_at at time zone @zone)::date, 'incident', i.description
+            from incident i join carrier c on c.id = i.carrier_id
+            where c.code = @carrier and (@unit::text is null or @unit = any(i.unit_codes))
+              and (i.started_at at time zone @zone)::date between @from and @to
             """;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<ChartMark>(new CommandDefinition(sql,
-            new { carrier = request.CarrierCode, unit = request.UnitCode, from = season.From, to = season.To }, cancellationToken: cancellationToken))).AsList();
+            new { carrier = request.CarrierCode, unit = request.UnitCode, from = season.From, to = season.To, zone }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    private static async Task<long> IncidentStampAsync(NpgsqlDataSource db, string carrier, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<long>(new CommandDefinition("""
+            select coalesce(max(i.id) * 1000 + count(*), 0) from incident i join carrier c on c.id = i.carrier_id where c.code = @carrier
+            """, new { carrier }, cancellationToken: cancellationToken));
     }
 
     public static WebApplication MapDashboard(this WebApplication app)
@@ -56,7 +70,8 @@ public static class DashboardEndpoints
         // /charts/backlog.png, /charts/heatmap.svg, /charts/intake.csv (the table behind the chart), with the indicator filters.
         app.MapGet("/charts/{kind}.{format}", async (string kind, string format, [FromQuery] int[]? season, string? carrier, string? unit,
             string? by, string? metric, int? width, int? height, CarrierScope scope, IndicatorQuery query, Seasons seasons, IMemoryCache cache,
-            NpgsqlDataSource db, Alerts.AlertRules rules, Microsoft.Extensions.Options.IOptions<DashboardOptions> dashboard, CancellationToken cancellationToken) =>
+            NpgsqlDataSource db, Alerts.AlertRules rules, Microsoft.Extensions.Options.IOptions<DashboardOptions> dashboard, Microsoft.Extensions.Options.IOptions<Jobs.JobsOptions> jobs,
+            CancellationToken cancellationToken) =>
         {
             if (!ChartRequest.Kinds.Contains(kind))
                 throw new InputException("invalid_chart", $"The chart must be one of {string.Join(", ", ChartRequest.Kinds)}.", StatusCodes.Status404NotFound)
@@ -82,12 +97,14 @@ public static class DashboardEndpoints
             var version = await IndicatorRefresh.DataVersionAsync(db, null, cancellationToken);
             // The heatmap's colours are the metric's alert thresholds: a rule's new threshold draws it anew.
             var scale = kind == "heatmap" ? ColourScale.For(charted, await rules.ListAsync(null, cancellationToken)) : null;
-            var key = $"chart:{version}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}:{scale?.Key}";
+            // A carrier's chart also marks its incidents, which change without a figure changing.
+            var incidents = request.CarrierCode is null ? 0 : await IncidentStampAsync(db, request.CarrierCode, cancellationToken);
+            var key = $"chart:{version}:{incidents}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}:{scale?.Key}";
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {
                 var rows = await query.RollUpAsync(filter, cancellationToken);
                 var current = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == request.Seasons[0]);
-                var marks = current is null || request.CarrierCode is null ? [] : await MarksAsync(db, request, current, cancellationToken);
+                var marks = current is null || request.CarrierCode is null ? [] : await MarksAsync(db, request, current, jobs.Value.TimeZone, cancellationToken);
                 using var plot = Charts.Draw(request, rows, current, marks, dashboard.Value.CompleteShare, scale);
                 var image = format == "svg"
                     ? System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(request.Width, request.Height))

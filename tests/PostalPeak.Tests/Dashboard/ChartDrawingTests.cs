@@ -142,4 +142,25 @@ public sealed class ChartDrawingTests
         Assert.DoesNotContain(complete.GetPlottables().OfType<ScottPlot.Plottables.Scatter>(), s => s.MarkerShape == ScottPlot.MarkerShape.OpenCircle);
         Save("backlog-arriving", plot.GetImageBytes(900, 450, ScottPlot.ImageFormat.Png));
     }
+
+    [Fact]
+    public void AnIncidentIsMarkedOnItsCarriersChartWithItsOwnWordsShortened()
+    {
+        IndicatorRow[] rows = [.. Enumerable.Range(5, 8).Select(d => new IndicatorRow
+        {
+            CarrierCode = "HOATOC", ReportDate = new DateOnly(2026, 2, d), Season = 2026, Reports = 5, ReportsExpected = 5, Closing = 1000 + 50 * d,
+        })];
+        ChartMark[] marks = [new(new DateOnly(2026, 2, 10), "incident", "Ngập kho Bỉm Sơn"),
+            new(new DateOnly(2026, 2, 11), "incident", "Mất điện toàn bộ trung tâm khai thác Đông Hương kéo dài")];
+        var request = new ChartRequest("backlog", [2026], "HOATOC", null, "carrier", MetricCatalogue.Closing.Code, 900, 450, English: false);
+
+        using var plot = Charts.Draw(request, rows, Season2026, marks);
+
+        var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().Where(l => l.Text != "Tết").ToList();
+        Assert.Equal(["Ngập kho Bỉm Sơn", "Mất điện toàn bộ trung tâm…"], lines.Select(l => l.Text));
+        Assert.Equal(["sự cố", ""], lines.Select(l => l.LegendText));
+        Assert.All(lines, l => Assert.Equal(ScottPlot.Colors.DarkMagenta, l.Color));
+        Assert.Equal(2, lines.Select(l => l.LabelOffsetY).Distinct().Count());
+        Save("backlog-incident", plot.GetImageBytes(900, 450, ScottPlot.ImageFormat.Png));
+    }
 }
