@@ -129,30 +129,8 @@ public static class RosterFile
         return issues.HasErrors ? [] : rows;
     }
 
-    private static Dictionary<string, int>? MapHeader(IReadOnlyList<string> headers, IssueCollector issues)
-    {
-        if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
-        {
-            issues.Add(Issue.Error(null, null, IssueCodes.EmptyFile));
-            return null;
-        }
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var index = 0; index < headers.Count; index++)
-        {
-            var header = headers[index];
-            if (string.IsNullOrWhiteSpace(header))
-                continue;
-            var canonical = Match(header);
-            if (canonical is null)
-                issues.Add(Issue.Warning(1, header, IssueCodes.UnknownColumn, ("header", Shorten(header))));
-            else if (!columns.TryAdd(canonical, index))
-                issues.Add(Issue.Error(1, canonical, IssueCodes.DuplicateColumn, ("header", Shorten(header)), ("column", canonical)));
-        }
-        issues.NameColumns(columns.ToDictionary(c => c.Key, c => Shorten(headers[c.Value].Trim().Trim('\uFEFF')), StringComparer.Ordinal));
-        foreach (var required in Required.Where(r => !columns.ContainsKey(r)))
-            issues.Add(Issue.Error(1, required, IssueCodes.MissingColumn, ("column", required)));
-        return issues.HasErrors ? null : columns;
-    }
+    private static Dictionary<string, int>? MapHeader(IReadOnlyList<string> headers, IssueCollector issues) =>
+        ReportFileReader.MapHeader(headers, issues, Match, Required);
 
     private static RosterRow? ReadRow(CsvReader reader, Dictionary<string, int> columns, int line, string carrierCode, IssueCollector issues)
     {

@@ -75,7 +75,15 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
     }
 
     /// <summary>Canonical column → field index; null when the header leaves the rows unreadable.</summary>
-    private static Dictionary<string, int>? MapHeader(IReadOnlyList<string> headers, IssueCollector issues)
+    private static Dictionary<string, int>? MapHeader(IReadOnlyList<string> headers, IssueCollector issues) =>
+        MapHeader(headers, issues, ReportColumns.Match, ReportColumns.Required);
+
+    /// <summary>
+    /// A header row read against a file's columns (<paramref name="match"/>: a header's canonical column, or null), for
+    /// every CSV PostalPeak reads: unknown columns warned about, duplicates and missing required ones refused.
+    /// </summary>
+    internal static Dictionary<string, int>? MapHeader(IReadOnlyList<string> headers, IssueCollector issues, Func<string, string?> match,
+        IEnumerable<string> required)
     {
         if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
         {
@@ -88,21 +96,17 @@ public sealed class ReportFileReader(UnitCatalog units, string carrierCode, Date
             var header = headers[index];
             if (string.IsNullOrWhiteSpace(header))
                 continue;
-            var canonical = ReportColumns.Match(header);
+            var canonical = match(header);
             if (canonical is null)
-                issues.Add(Issue.Warning(1, header, IssueCodes.UnknownColumn, ("header", header)));
+                issues.Add(Issue.Warning(1, header, IssueCodes.UnknownColumn, ("header", Shorten(header))));
             else if (!columns.TryAdd(canonical, index))
-                issues.Add(Issue.Error(1, header, IssueCodes.DuplicateColumn, ("header", header), ("column", canonical)));
+                issues.Add(Issue.Error(1, header, IssueCodes.DuplicateColumn, ("header", Shorten(header)), ("column", canonical)));
         }
         // Kept short: a header padded with a megabyte of spaces still names its column, and would be stored with every issue.
         issues.NameColumns(columns.ToDictionary(c => c.Key, c => Shorten(headers[c.Value].Trim().Trim('\uFEFF')), StringComparer.Ordinal));
-        var ok = !issues.HasErrors;
-        foreach (var required in ReportColumns.Required.Where(r => !columns.ContainsKey(r)))
-        {
-            issues.Add(Issue.Error(1, required, IssueCodes.MissingColumn, ("column", required)));
-            ok = false;
-        }
-        return ok ? columns : null;
+        foreach (var missing in required.Where(r => !columns.ContainsKey(r)))
+            issues.Add(Issue.Error(1, missing, IssueCodes.MissingColumn, ("column", missing)));
+        return issues.HasErrors ? null : columns;
     }
 
     private static bool IsBlank(CsvReader reader)
