@@ -13,6 +13,15 @@ public static class DutyEndpoints
     /// <summary>A problem of a rejected roster file, with its message in the reader's language.</summary>
     public sealed record RosterIssue(int? Line, string? Column, string Code, string Message);
 
+    /// <summary>A problem of a refused JSON roster: the entry (from 1) and its field.</summary>
+    public sealed record RosterEntryIssue(int? Entry, string? Field, string Code, string Message);
+
+    /// <summary>An accepted JSON roster: the counts a roster file's answer has, under the same names.</summary>
+    public sealed record RosterSaved(long UploadId, string CarrierCode, string Status, int Rows,
+        [property: System.Text.Json.Serialization.JsonPropertyName("rows_new")] int Added,
+        [property: System.Text.Json.Serialization.JsonPropertyName("rows_replaced")] int Replaced,
+        [property: System.Text.Json.Serialization.JsonPropertyName("rows_unchanged")] int Unchanged);
+
     public sealed record RosterAnswer(int Season, DateOnly From, DateOnly To, IReadOnlyList<RosterEntry> Entries);
 
     public sealed record OnDutyAnswer(DateTimeOffset At, IReadOnlyList<CarrierOnDuty> Carriers);
@@ -57,6 +66,12 @@ public static class DutyEndpoints
 
         duty.MapPost("/roster", ReceiveAsync)
             // Tokens carry no anti-forgery token; Shell checks the header for every API change made with a cookie.
+            .DisableAntiforgery();
+
+        duty.MapPut("/roster/days", SaveDaysAsync)
+            .Accepts<RosterEntriesInput>("application/json")
+            .Produces<RosterSaved>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .DisableAntiforgery();
         return app;
     }
@@ -129,6 +144,33 @@ public static class DutyEndpoints
                 ["upload_id"] = result.UploadId,
                 ["error_count"] = result.ErrorCount,
                 ["errors"] = Issues(text, result),
+            });
+    }
+
+    /// <summary>
+    /// Receives roster entries as JSON for the caller's carrier, or the one a department user names: checked as a
+    /// file's rows are, all or nothing. 200 with the counts, or 400 with every problem and its entry (numbered from 1).
+    /// </summary>
+    private static async Task<IResult> SaveDaysAsync(HttpContext http, string? carrier, CarrierScope scope, DutyRosters rosters)
+    {
+        var carrierCode = scope.Filter(carrier)
+            ?? throw new InputException("carrier_required", "Say which carrier the roster is for: ?carrier=CODE.") { Key = "Upload.CarrierRequired", Parameter = "carrier" };
+        if (http.Request.ContentLength > rosters.MaxBytes)
+            throw rosters.TooLarge(http.Request.ContentLength.Value);
+        var entries = RosterEntries.Read(await rosters.ReadBodyAsync(http.Request.Body, http.RequestAborted));
+        var channel = http.User.IsInRole(Roles.CarrierToken) ? "api" : "web";
+        var result = await rosters.SaveAsync(entries, channel, carrierCode, Actor.From(http), null, http.RequestAborted);
+        if (result.Status == "accepted")
+            return Results.Ok(new RosterSaved(result.UploadId, result.CarrierCode, result.Status, result.Rows, result.New, result.Replaced, result.Unchanged));
+        var text = Translations.In(ShellExtensions.ReaderCulture(http));
+        return Results.Problem(statusCode: 400,
+            title: string.Create(CultureInfo.InvariantCulture, $"The roster has {result.ErrorCount} error(s); nothing of it was stored. Fix the entries listed and send them again."),
+            detail: text["Duty.EntriesRejected", result.ErrorCount],
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = "roster_rejected",
+                ["error_count"] = result.ErrorCount,
+                ["errors"] = result.Issues.Select(i => new RosterEntryIssue(i.Line, i.Column, i.Code, DutyRosters.Message(text, i))).ToList(),
             });
     }
 

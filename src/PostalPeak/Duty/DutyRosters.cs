@@ -101,6 +101,74 @@ public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> optio
             rowsTotal = rows.Count, errors = issues.ErrorCount, issuesJson,
         }, transaction, cancellationToken: cancellationToken));
 
+        var (added, replaced, unchanged) = await WriteRowsAsync(connection, transaction, carrierId, rows, uploadId, actor, cancellationToken);
+        if (status == "accepted")
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update duty_roster_upload set rows_new = @added, rows_replaced = @replaced, rows_unchanged = @unchanged where id = @uploadId",
+                new { added, replaced, unchanged, uploadId }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.WriteAsync(connection, transaction, actor, status == "accepted" ? "duty_roster.submit" : "duty_roster.reject", "duty_roster_upload",
+            uploadId.ToString(CultureInfo.InvariantCulture), carrierId,
+            new { name, size = content.Length, channel, rows = rows.Count, added, replaced, unchanged, errors = issues.ErrorCount });
+        await transaction.CommitAsync(cancellationToken);
+        return new RosterSubmission(uploadId, carrierCode, status, rows.Count, added, replaced, unchanged,
+            issues.Kept.Where(i => i.Severity == IssueSeverity.Error).ToList(), issues.ErrorCount);
+    }
+
+    /// <summary>
+    /// Checks roster entries typed on the page or sent as JSON, by the rules of a file's rows, and when none has an
+    /// error stores them all in one transaction, as a file's rows are stored. The checked entries are kept as JSON
+    /// beside the files. Entries with an error store nothing at all. <paramref name="labels"/> names the fields in
+    /// the messages (the page's column headings); the canonical names otherwise.
+    /// </summary>
+    public async Task<RosterSubmission> SaveAsync(IReadOnlyList<(int Line, IReadOnlyDictionary<string, string?> Fields)> entries, string channel,
+        string carrierCode, Actor actor, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    {
+        carrierCode = Carriers.CarrierCodes.Normalize(carrierCode);
+        var issues = new IssueCollector();
+        issues.NameColumns(labels ?? RosterFile.Columns.Append(RosterFile.CarrierCode).ToDictionary(c => c, c => c, StringComparer.Ordinal));
+        var rows = RosterFile.Check(entries, carrierCode, options.Value.MaxRosterRows, issues);
+        if (issues.HasErrors)
+            return new RosterSubmission(0, carrierCode, "rejected", entries.Count, 0, 0, 0,
+                issues.Kept.Where(i => i.Severity == IssueSeverity.Error).ToList(), issues.ErrorCount);
+
+        var content = JsonSerializer.SerializeToUtf8Bytes(rows.Select(r => new Dictionary<string, object?>
+        {
+            [RosterFile.Date] = r.Date, [RosterFile.Shift] = r.Shift.Text, [RosterFile.LeaderName] = r.LeaderName,
+            [RosterFile.LeaderPosition] = r.LeaderPosition, [RosterFile.LeaderPhone] = r.LeaderPhone, [RosterFile.OperatorName] = r.OperatorName,
+            [RosterFile.OperatorPhone] = r.OperatorPhone, [RosterFile.Hotline] = r.Hotline, [RosterFile.Hotline24h] = r.Hotline24h,
+            [RosterFile.UnitCode] = r.UnitCode,
+        }));
+        var name = channel == "web" ? "roster-page.json" : "roster-api.json";
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var carrierId = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("select id from carrier where code = @carrierCode",
+            new { carrierCode }, transaction, cancellationToken: cancellationToken)) ?? throw InputException.NotFound("carrier", carrierCode);
+        var uploadId = await connection.QuerySingleAsync<long>(new CommandDefinition("""
+            insert into duty_roster_upload (carrier_id, channel, format, original_name, size_bytes, sha256, content, actor, status, rows_total)
+            values (@carrierId, @channel, 'json', @name, @size, @hash, @content, @actor, 'accepted', @rowsTotal)
+            returning id
+            """, new
+        {
+            carrierId, channel, name, size = (long)content.Length, hash = SHA256.HashData(content), content, actor = actor.Name, rowsTotal = rows.Count,
+        }, transaction, cancellationToken: cancellationToken));
+        var (added, replaced, unchanged) = await WriteRowsAsync(connection, transaction, carrierId, rows, uploadId, actor, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update duty_roster_upload set rows_new = @added, rows_replaced = @replaced, rows_unchanged = @unchanged where id = @uploadId",
+            new { added, replaced, unchanged, uploadId }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.WriteAsync(connection, transaction, actor, "duty_roster.submit", "duty_roster_upload",
+            uploadId.ToString(CultureInfo.InvariantCulture), carrierId,
+            new { name, size = content.Length, channel, format = "json", rows = rows.Count, added, replaced, unchanged, errors = 0 });
+        await transaction.CommitAsync(cancellationToken);
+        return new RosterSubmission(uploadId, carrierCode, "accepted", rows.Count, added, replaced, unchanged, [], 0);
+    }
+
+    /// <summary>
+    /// Stores checked rows in the caller's transaction: a row for a day, shift and unit already on file replaces it
+    /// (the earlier one goes to the history) unless it is the same, which is left as it was.
+    /// </summary>
+    private static async Task<(int Added, int Replaced, int Unchanged)> WriteRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        int carrierId, IReadOnlyList<RosterRow> rows, long uploadId, Actor actor, CancellationToken cancellationToken)
+    {
         int added = 0, replaced = 0, unchanged = 0;
         foreach (var row in rows)
         {
@@ -152,16 +220,7 @@ public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> optio
                 default: unchanged++; break;
             }
         }
-        if (status == "accepted")
-            await connection.ExecuteAsync(new CommandDefinition(
-                "update duty_roster_upload set rows_new = @added, rows_replaced = @replaced, rows_unchanged = @unchanged where id = @uploadId",
-                new { added, replaced, unchanged, uploadId }, transaction, cancellationToken: cancellationToken));
-        await AuditLog.WriteAsync(connection, transaction, actor, status == "accepted" ? "duty_roster.submit" : "duty_roster.reject", "duty_roster_upload",
-            uploadId.ToString(CultureInfo.InvariantCulture), carrierId,
-            new { name, size = content.Length, channel, rows = rows.Count, added, replaced, unchanged, errors = issues.ErrorCount });
-        await transaction.CommitAsync(cancellationToken);
-        return new RosterSubmission(uploadId, carrierCode, status, rows.Count, added, replaced, unchanged,
-            issues.Kept.Where(i => i.Severity == IssueSeverity.Error).ToList(), issues.ErrorCount);
+        return (added, replaced, unchanged);
     }
 
     /// <summary>The current rows of the days from and to (both included), of one carrier or (null) every carrier, by day, carrier and shift.</summary>

@@ -36,6 +36,7 @@ public static class RosterFile
     public const string InvalidShift = "invalid_shift";
     public const string InvalidFlag = "invalid_flag";
     public const string TooManyRows = "too_many_rows";
+    public const string NoEntries = "no_entries";
 
     /// <summary>The columns in the order the CSV export writes them.</summary>
     public static readonly IReadOnlyList<string> Columns =
@@ -87,7 +88,7 @@ public static class RosterFile
         using var stream = new MemoryStream(content, false);
         await using var reader = CsvReader.Create(stream, options, leaveOpen: true);
         var rows = new List<RosterRow>();
-        var seen = new Dictionary<(DateOnly, TimeOnly, int, string), int>();
+        var seen = new Dictionary<RowKey, int>();
         var count = 0;
         try
         {
@@ -107,14 +108,9 @@ public static class RosterFile
                     issues.Add(Issue.Error((int)reader.LineNumber, null, TooManyRows, ("max", maxRows.ToString(CultureInfo.InvariantCulture))));
                     break;
                 }
-                if (ReadRow(reader, columns, (int)reader.LineNumber, carrierCode, issues) is not { } row)
+                if (CheckRow(FieldsOf(reader, columns), (int)reader.LineNumber, carrierCode, issues) is not { } row)
                     continue;
-                var key = (row.Date, row.Shift.Start, row.Shift.Minutes, row.UnitCode);
-                if (seen.TryGetValue(key, out var first))
-                    issues.Add(Issue.Error(row.Line, Date, IssueCodes.DuplicateRow, ("first", first.ToString(CultureInfo.InvariantCulture)),
-                        ("value", row.Date.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) + " " + row.Shift.Text)));
-                else
-                    seen[key] = row.Line;
+                CheckUnique(row, seen, issues);
                 rows.Add(row);
             }
         }
@@ -132,16 +128,63 @@ public static class RosterFile
     private static Dictionary<string, int>? MapHeader(IReadOnlyList<string> headers, IssueCollector issues) =>
         ReportFileReader.MapHeader(headers, issues, Match, Required);
 
-    private static RosterRow? ReadRow(CsvReader reader, Dictionary<string, int> columns, int line, string carrierCode, IssueCollector issues)
+    private static Func<string, string?> FieldsOf(CsvReader reader, Dictionary<string, int> columns) => column =>
+    {
+        var index = columns.GetValueOrDefault(column, -1);
+        return index < 0 || index >= reader.FieldCount || reader.IsEmpty(index) ? null : reader.GetString(index);
+    };
+
+    /// <summary>
+    /// Checks roster entries that come as fields rather than a file (the page's table, the API's JSON): each with
+    /// the number its problems are reported under, by the same rules as a file's rows. Rows are returned only when
+    /// there is no error; more than <paramref name="maxRows"/> entries is one error.
+    /// </summary>
+    public static IReadOnlyList<RosterRow> Check(IReadOnlyList<(int Line, IReadOnlyDictionary<string, string?> Fields)> entries, string carrierCode,
+        int maxRows, IssueCollector issues)
+    {
+        if (entries.Count == 0)
+        {
+            issues.Add(Issue.Error(null, null, NoEntries));
+            return [];
+        }
+        if (entries.Count > maxRows)
+        {
+            issues.Add(Issue.Error(null, null, TooManyRows, ("max", maxRows.ToString(CultureInfo.InvariantCulture))));
+            return [];
+        }
+        var rows = new List<RosterRow>();
+        var seen = new Dictionary<RowKey, int>();
+        foreach (var (line, fields) in entries)
+        {
+            if (CheckRow(column => fields.GetValueOrDefault(column), line, carrierCode, issues) is not { } row)
+                continue;
+            CheckUnique(row, seen, issues);
+            rows.Add(row);
+        }
+        return issues.HasErrors ? [] : rows;
+    }
+
+    private readonly record struct RowKey(DateOnly Date, TimeOnly Start, int Minutes, string Unit);
+
+    /// <summary>One row per day, shift and unit: a second one is an error naming the first.</summary>
+    private static void CheckUnique(RosterRow row, Dictionary<RowKey, int> seen, IssueCollector issues)
+    {
+        var key = new RowKey(row.Date, row.Shift.Start, row.Shift.Minutes, row.UnitCode);
+        if (seen.TryGetValue(key, out var first))
+            issues.Add(Issue.Error(row.Line, Date, IssueCodes.DuplicateRow, ("first", first.ToString(CultureInfo.InvariantCulture)),
+                ("value", row.Date.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) + " " + row.Shift.Text)));
+        else
+            seen[key] = row.Line;
+    }
+
+    /// <summary>
+    /// The one check of a roster row, whatever brought it: every field's problem reported under <paramref name="line"/>
+    /// and the field's canonical name; phones made canonical. <paramref name="raw"/> gives a field's text, null when absent.
+    /// </summary>
+    public static RosterRow? CheckRow(Func<string, string?> raw, int line, string carrierCode, IssueCollector issues)
     {
         var errorsBefore = issues.ErrorCount;
-        string Field(string column)
-        {
-            var index = columns.GetValueOrDefault(column, -1);
-            if (index < 0 || index >= reader.FieldCount || reader.IsEmpty(index))
-                return "";
-            return UnicodeText.Normalize(reader.GetString(index).Trim());
-        }
+        string Field(string column) => UnicodeText.Normalize((raw(column) ?? "").Trim());
         (string Name, string Value) Column(string column) => ("column", issues.HeaderOf(column) ?? column);
 
         var dateText = Field(Date);

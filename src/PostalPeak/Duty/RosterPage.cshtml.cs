@@ -21,6 +21,8 @@ public sealed class RosterPageModel(DutyRosters rosters, Seasons seasons, IStrin
     public ILookup<(DateOnly, string), RosterEntry> Cells { get; private set; } = Array.Empty<RosterEntry>().ToLookup(e => (e.Date, e.CarrierCode));
     /// <summary>A carrier manager sends the roster of the carrier it is bound to; department staff use the API with ?carrier=.</summary>
     public bool MaySubmit => User.IsInRole(Roles.CarrierManager) && CarrierScope.Of(User).Own is not null;
+    /// <summary>The roster typed on a page: a carrier manager for its own carrier, department staff for any.</summary>
+    public bool MayEdit => MaySubmit || CarrierScope.Of(User).EveryCarrier;
     public RosterSubmission? Result { get; private set; }
     public IReadOnlyList<DutyEndpoints.RosterIssue> Problems { get; private set; } = [];
     public string? Error { get; private set; }

@@ -11,6 +11,7 @@ public static class Scripts
         ["site.js"] = "PostalPeak.Shell.site.js",
         ["upload.js"] = "PostalPeak.Ingestion.upload.js",
         ["dashboard.js"] = "PostalPeak.Dashboard.dashboard.js",
+        ["roster-edit.js"] = "PostalPeak.Duty.roster-edit.js",
     };
 
     public static WebApplication MapScripts(this WebApplication app)
