@@ -395,7 +395,12 @@ public sealed partial class AccessTests
 
     private static HttpRequestMessage Request(string method, string url) => new(new HttpMethod(method), url)
     {
-        Content = method != "POST" ? null
+        Content = method == "PUT" && url.StartsWith("/api/v1/duty/roster/days", StringComparison.Ordinal) ? JsonContent.Create(new
+            {
+                entries = new[] { new { date = "2027-02-06", leader_name = "Nguyễn Văn An", leader_phone = "0912 345 678", operator_name = "Trần Thị Bình",
+                    operator_phone = "0987 654 321", hotline = "1900 545481", hotline_24h = true } },
+            })
+            : method != "POST" ? null
             : url.StartsWith("/api/v1/duty/roster", StringComparison.Ordinal)
                 ? new StringContent("date,leader_name,leader_phone,operator_name,operator_phone,hotline\n2027-02-06,Nguyễn Văn An,0912 345 678,Trần Thị Bình,0987 654 321,1900 545481\n",
                     System.Text.Encoding.UTF8, "text/csv")
