@@ -174,6 +174,22 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
         return (await connection.QueryAsync<Incident>(new CommandDefinition(sql, new { carrierCode, limit }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>
+    /// Every carrier's incidents of one Vietnam day, for the digest: those reported on it and those open at some time of it
+    /// (its days, <c>incident_days</c>, include it), worst first.
+    /// </summary>
+    public static async Task<IReadOnlyList<Incident>> OfDayAsync(NpgsqlConnection connection, DateOnly day, string zone, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var sql = $"""
+            select {Columns}
+            from incident i join carrier c on c.id = i.carrier_id
+            where incident_days(i, @zone) @> @day or (i.reported_at at time zone @zone)::date = @day
+            order by case i.severity when 'critical' then 0 when 'warning' then 1 else 2 end, i.started_at, i.id
+            """;
+        return (await connection.QueryAsync<Incident>(new CommandDefinition(sql, new { day, zone }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>The incident with its timeline and attachments, or <see cref="InputException.NotFound"/> when missing or another carrier's.</summary>
     public async Task<IncidentDetail> GetForAsync(long id, CarrierScope scope, CancellationToken ct = default)
     {
