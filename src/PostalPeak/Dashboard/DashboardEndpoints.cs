@@ -116,7 +116,9 @@ public static class DashboardEndpoints
             {
                 var rows = await query.RollUpAsync(filter, cancellationToken);
                 var current = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == request.Seasons[0]);
-                var marks = current is null ? [] : await MarksAsync(db, request, current, jobs.Value.TimeZone, cancellationToken);
+                // Only the time charts point out days.
+                var marks = current is null || request.Kind is not ("backlog" or "intake" or "rates")
+                    ? [] : await MarksAsync(db, request, current, jobs.Value.TimeZone, cancellationToken);
                 using var plot = Charts.Draw(request, rows, current, marks, dashboard.Value.CompleteShare, scale);
                 var image = format == "svg"
                     ? System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(request.Width, request.Height))
