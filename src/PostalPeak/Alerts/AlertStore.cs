@@ -41,7 +41,12 @@ public sealed record AlertEventRow(DateTime At, string Kind, DateOnly? ReportDat
 public sealed record AlertSeriesPoint(DateOnly ReportDate, double? Value,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? Reported = null);
 
-public sealed record AlertDetail(AlertSummary Alert, IReadOnlyList<AlertEventRow> Events, IReadOnlyList<AlertSeriesPoint> Series);
+/// <param name="Incidents">The incidents the alert relates to (<see cref="Incidents.IncidentLinks"/>); the API gives their ids.</param>
+public sealed record AlertDetail(AlertSummary Alert, IReadOnlyList<AlertEventRow> Events, IReadOnlyList<AlertSeriesPoint> Series,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<Incidents.RelatedIncident> Incidents)
+{
+    public IReadOnlyList<long> RelatedIncidents => [.. Incidents.Select(i => i.Id)];
+}
 
 public sealed record AlertFilter(string? State, string? CarrierCode, string? RuleCode, string? UnitCode, DateOnly? From, DateOnly? To, int Limit = 200);
 
@@ -121,7 +126,7 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
                   and i.report_date between @StartedOn - 7 and coalesce(@ResolvedOn, @LastHeldOn) + 7
                 order by i.report_date
                 """, new { alert.CarrierCode, alert.UnitCode, alert.StartedOn, alert.ResolvedOn, alert.LastHeldOn }, cancellationToken: cancellationToken))).AsList();
-        return new AlertDetail(alert, events, series);
+        return new AlertDetail(alert, events, series, await Incidents.IncidentLinks.ForAlertAsync(connection, id, jobs.Value.TimeZone, cancellationToken));
     }
 
     /// <summary>

@@ -113,7 +113,8 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
         var province = await indicators.RollUpAsync(new IndicatorFilter(null, null, null, chartFrom, reportDay, "day", "province"), cancellationToken);
         var days = await DaysAsync(connection, reportDay, carriers, perCarrier, cancellationToken);
 
-        var happened = days.Any(d => !d.ReportMissing || d.Opened.Count > 0 || d.Resolved.Count > 0);
+        var incidents = await Incidents.IncidentStore.OfDayAsync(connection, reportDay, jobsOptions.Value.TimeZone, cancellationToken);
+        var happened = days.Any(d => !d.ReportMissing || d.Opened.Count > 0 || d.Resolved.Count > 0) || incidents.Count > 0;
         if (season is null && !happened)
         {
             logger.LogInformation("No digest for {Day}: outside every season and nothing was reported", reportDay);
@@ -140,7 +141,8 @@ public sealed class DigestJob(NpgsqlDataSource db, IndicatorQuery indicators, IB
             logger.LogDebug("Digest chart for {Group} rendered in {Elapsed} ms ({Bytes} bytes)", group, watch.ElapsedMilliseconds, chart.Length);
 
             var subject = DigestMessages.Subject(reportDay, department ? null : groupCarriers[0]);
-            var body = DigestMessages.Body(reportDay, season, content, department, settings.PublicBaseUrl);
+            var body = DigestMessages.Body(reportDay, season, content, department, settings.PublicBaseUrl,
+                [.. incidents.Where(i => groupCarriers.Any(c => c.Code == i.CarrierCode))], jobsOptions.Value.TimeZone);
             const string sql = """
                 insert into notification (kind, channel, recipient, subject, body, attachment, attachment_name, attachment_type, digest_key)
                 select 'digest', 'email', m.recipient, @subject, @body, @chart, @name, @type, m.key

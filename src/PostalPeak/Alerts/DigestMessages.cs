@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Localization;
+using PostalPeak.Incidents;
 using PostalPeak.Indicators;
 using PostalPeak.Shell;
 
@@ -36,20 +37,24 @@ public static class DigestMessages
     /// <summary>The province total's line in the chart's legend, read by both parts.</summary>
     public static string ProvinceLine => $"{Vi["Digest.ProvinceLine"]} · {En["Digest.ProvinceLine"]}";
 
-    public static string Body(DateOnly reportDay, DigestSeason? season, IReadOnlyList<DigestCarrierDay> carriers, bool department, string? publicBaseUrl)
+    /// <param name="incidents">The group's incidents reported on the day or open during it; none gives a one-line "no incidents".</param>
+    /// <param name="zoneId">The time zone incidents' times are told in.</param>
+    public static string Body(DateOnly reportDay, DigestSeason? season, IReadOnlyList<DigestCarrierDay> carriers, bool department, string? publicBaseUrl,
+        IReadOnlyList<Incident> incidents, string zoneId)
     {
         ArgumentNullException.ThrowIfNull(carriers);
+        ArgumentNullException.ThrowIfNull(incidents);
         var text = new StringBuilder();
-        Part(text, Translations.Vietnamese, reportDay, season, carriers, department, publicBaseUrl);
+        Part(text, Translations.Vietnamese, reportDay, season, carriers, department, publicBaseUrl, incidents, zoneId);
         text.AppendLine();
         text.AppendLine(AlertMessages.EnglishSeparator);
         text.AppendLine();
-        Part(text, Translations.English, reportDay, season, carriers, department, publicBaseUrl);
+        Part(text, Translations.English, reportDay, season, carriers, department, publicBaseUrl, incidents, zoneId);
         return text.ToString();
     }
 
     private static void Part(StringBuilder text, CultureInfo c, DateOnly reportDay, DigestSeason? season, IReadOnlyList<DigestCarrierDay> carriers,
-        bool department, string? publicBaseUrl)
+        bool department, string? publicBaseUrl, IReadOnlyList<Incident> incidents, string zoneId)
     {
         var t = Translations.In(c);
         text.AppendLine(t["Digest.Heading", Day(t, reportDay)]);
@@ -60,6 +65,7 @@ public static class DigestMessages
         text.AppendLine(t["Digest.Summary", carriers.Count, carriers.Count(d => d.ReportMissing), carriers.Sum(d => d.Opened.Count),
             carriers.Sum(d => d.Resolved.Count), carriers.Sum(d => d.StillFiring.Count)]);
         var none = t["Mail.None"].Value;
+        Incidents(text, t, c, incidents, publicBaseUrl, zoneId);
 
         foreach (var day in carriers)
         {
@@ -95,6 +101,28 @@ public static class DigestMessages
         text.AppendLine();
         text.AppendLine(t["Digest.Chart"]);
         text.AppendLine(t["Digest.SelfReport"]);
+    }
+
+    /// <summary>Incidents come before the figures: an incident explains the figures, and is what the department must act on.</summary>
+    private static void Incidents(StringBuilder text, IStringLocalizer<Text> t, CultureInfo c, IReadOnlyList<Incident> incidents, string? publicBaseUrl,
+        string zoneId)
+    {
+        text.AppendLine();
+        if (incidents.Count == 0)
+        {
+            text.AppendLine(t["Digest.NoIncidents"]);
+            return;
+        }
+        text.AppendLine(CultureInfo.InvariantCulture, $"{t["Digest.Incidents", incidents.Count]}:");
+        foreach (var incident in incidents)
+        {
+            var units = incident.UnitCodes.Length == 0 ? t["Digest.IncidentAllUnits"].Value : IncidentMessages.UnitsText(incident);
+            text.AppendLine(t["Digest.Incident", IncidentMessages.SeverityName(t, incident.Severity), IncidentMessages.TypeName(t, incident.Type),
+                IncidentMessages.ShortLabel(incident.Description), incident.CarrierName, units, IncidentMessages.LocalTime(incident.StartedAt, zoneId, c),
+                IncidentMessages.StateName(t, incident.State), incident.Id]);
+            if (IncidentMessages.Link(incident.Id, publicBaseUrl) is { } link)
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {t["Mail.Details", link]}");
+        }
     }
 
     private static void Alerts(StringBuilder text, IStringLocalizer<Text> t, CultureInfo c, string heading, IReadOnlyList<DigestAlert> alerts, string? publicBaseUrl)

@@ -5,7 +5,7 @@ using Npgsql;
 namespace PostalPeak.Alerts;
 
 /// <summary>One message of the outbox as the page and the API show it.</summary>
-public sealed record OutboxMessage(long Id, long? AlertId, string Kind, int Sequence, string Channel, string Recipient, string Subject,
+public sealed record OutboxMessage(long Id, long? AlertId, long? IncidentId, string Kind, int Sequence, string Channel, string Recipient, string Subject,
     string Status, int Attempts, DateTime NextAttemptAt, string? LastError, DateTime CreatedAt, DateTime? SentAt);
 
 /// <summary>
@@ -91,7 +91,7 @@ public static class Outbox
     {
         ArgumentNullException.ThrowIfNull(db);
         const string sql = """
-            select id, alert_id, kind, sequence, channel, recipient, subject, status, attempts, next_attempt_at, last_error, created_at, sent_at
+            select id, alert_id, incident_id, kind, sequence, channel, recipient, subject, status, attempts, next_attempt_at, last_error, created_at, sent_at
             from notification
             where @status::text is null or status = @status
             order by id desc

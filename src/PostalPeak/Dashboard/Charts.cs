@@ -7,8 +7,11 @@ using ScottPlot;
 
 namespace PostalPeak.Dashboard;
 
-/// <summary>A day to point out on a time chart: an alert began firing, or a carrier corrected its figures.</summary>
-public sealed record ChartMark(DateOnly Day, string Kind, string Label);
+/// <summary>
+/// A day to point out on a time chart: an alert began firing, a carrier corrected its figures, or an incident began.
+/// An incident's <paramref name="To"/> is its last affected day, null while it is open (its band then runs to the chart's last day).
+/// </summary>
+public sealed record ChartMark(DateOnly Day, string Kind, string Label, DateOnly? To = null);
 
 /// <summary>What a chart shows: the indicator filters plus the chart's own settings, all from the URL.</summary>
 public sealed record ChartRequest(string Kind, int[] Seasons, string? CarrierCode, string? UnitCode, string By, string Metric, int Width, int Height,
@@ -120,7 +123,7 @@ public static class Charts
                 plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ChartTicks.Lunar(season, request.Width)
                     .Select(t => new Tick(t.Day.ToDateTime(TimeOnly.MinValue).ToOADate(), t.Label)).ToArray());
             Tet(plot, season);
-            Mark(plot, marks ?? [], t);
+            Mark(plot, marks ?? [], LastDay(rows, season), t);
         }
         if (rows.Count == 0)
             plot.Add.Annotation(t["Chart.NoFigures"]);
@@ -270,32 +273,63 @@ public static class Charts
         }
     }
 
-    /// <summary>Thin lines where an alert began to fire (orange) or figures were corrected (blue, dotted), with one legend entry each.</summary>
-    private static void Mark(Plot plot, IReadOnlyList<ChartMark> marks, IStringLocalizer<Text> t)
+    /// <summary>The chart's last day: its last day with figures, within the season.</summary>
+    private static DateOnly? LastDay(IReadOnlyList<IndicatorRow> rows, Season? season)
     {
-        var shown = 0;
-        foreach (var kind in marks.GroupBy(m => m.Kind))
+        var last = rows.Where(r => r.ReportDate is not null).Select(r => r.ReportDate!.Value).DefaultIfEmpty().Max();
+        if (last == default)
+            return null;
+        return season is not null && last > season.To ? season.To : last;
+    }
+
+    /// <summary>
+    /// Thin lines where an alert began to fire (orange) or figures were corrected (blue, dotted); a shaded band over an
+    /// incident's affected days, with its short label at its start. One legend entry per kind, however many marks.
+    /// </summary>
+    private static void Mark(Plot plot, IReadOnlyList<ChartMark> marks, DateOnly? lastDay, IStringLocalizer<Text> t)
+    {
+        foreach (var kind in marks.Where(m => m.Kind != "incident").GroupBy(m => m.Kind))
         {
             var first = true;
             foreach (var mark in kind.DistinctBy(m => m.Day))
             {
                 var line = plot.Add.VerticalLine(mark.Day.ToDateTime(TimeOnly.MinValue).ToOADate());
-                line.Color = kind.Key switch { "alert" => Colors.DarkOrange, "incident" => Colors.DarkMagenta, _ => Colors.SteelBlue };
-                line.LineWidth = kind.Key == "incident" ? 2 : 1;
-                line.LinePattern = kind.Key switch { "alert" => LinePattern.Solid, "incident" => LinePattern.DenselyDashed, _ => LinePattern.Dotted };
-                if (kind.Key == "incident")
-                {
-                    // The incident's own words, shortened: "Ngập kho Bỉm Sơn" says more than a type name.
-                    line.Text = mark.Label.Length > 28 ? mark.Label[..27].TrimEnd() + "…" : mark.Label;
-                    line.LabelFontName = FontName;
-                    line.LabelOppositeAxis = true;
-                    // Staggered, so that incidents a day apart do not cover each other's words.
-                    line.LabelOffsetY = 44 + 22 * (shown++ % 3);
-                }
+                line.Color = kind.Key == "alert" ? Colors.DarkOrange : Colors.SteelBlue;
+                line.LineWidth = 1;
+                line.LinePattern = kind.Key == "alert" ? LinePattern.Solid : LinePattern.Dotted;
                 if (first)
-                    line.LegendText = kind.Key switch { "alert" => t["Chart.AlertFired"], "incident" => t["Chart.Incident"], _ => t["Chart.FiguresCorrected"] };
+                    line.LegendText = kind.Key == "alert" ? t["Chart.AlertFired"] : t["Chart.FiguresCorrected"];
                 first = false;
             }
+        }
+        Incidents(plot, [.. marks.Where(m => m.Kind == "incident").OrderBy(m => m.Day)], lastDay, t);
+    }
+
+    private static void Incidents(Plot plot, IReadOnlyList<ChartMark> incidents, DateOnly? lastDay, IStringLocalizer<Text> t)
+    {
+        for (var k = 0; k < incidents.Count; k++)
+        {
+            var incident = incidents[k];
+            // An open incident runs to the chart's last day, never before its own first day.
+            var end = incident.To ?? lastDay ?? incident.Day;
+            if (end < incident.Day)
+                end = incident.Day;
+            var band = plot.Add.HorizontalSpan(incident.Day.ToDateTime(TimeOnly.MinValue).ToOADate() - 0.5, end.ToDateTime(TimeOnly.MinValue).ToOADate() + 0.5);
+            band.FillColor = Colors.DarkMagenta.WithAlpha(0.14);
+            band.LineColor = Colors.DarkMagenta.WithAlpha(0.5);
+            band.LineWidth = 1;
+            band.LinePattern = LinePattern.DenselyDashed;
+            if (k == 0)
+                band.LegendText = t["Chart.Incident"];
+            // The words sit on a thin line at the band's start, inside the top edge, staggered so that bands a day apart stay legible.
+            var start = plot.Add.VerticalLine(incident.Day.ToDateTime(TimeOnly.MinValue).ToOADate() - 0.5);
+            start.Color = Colors.DarkMagenta;
+            start.LineWidth = 1;
+            start.LinePattern = LinePattern.DenselyDashed;
+            start.Text = incident.Label.Length > 32 ? incident.Label[..31].TrimEnd() + "…" : incident.Label;
+            start.LabelFontName = FontName;
+            start.LabelOppositeAxis = true;
+            start.LabelOffsetY = 44 + 22 * (k % 3);
         }
     }
 

@@ -21,35 +21,47 @@ public static class DashboardEndpoints
         return builder;
     }
 
-    /// <summary>For one carrier (and unit): the days its alerts began firing, the days it corrected figures and the days its incidents began.</summary>
-    private static async Task<IReadOnlyList<ChartMark>> MarksAsync(NpgsqlDataSource db, ChartRequest request, Season season, string zone,
+    /// <summary>
+    /// For one carrier (and unit): the days its alerts began firing and the days it corrected figures; and the incidents
+    /// over the season's days: a carrier's own, labelled with their first words, or on a province chart (no carrier) every
+    /// carrier's, labelled with the carrier's name. A unit's chart shows the incidents that list the unit or list none.
+    /// </summary>
+    public static async Task<IReadOnlyList<ChartMark>> MarksAsync(NpgsqlDataSource db, ChartRequest request, Season season, string zone,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(season);
         const string sql = """
-            select a.firing_on as day, 'alert' as kind, r.code as label
+            select a.firing_on as day, 'alert' as kind, r.code as label, null::date as "to"
             from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
             where c.code = @carrier and (@unit::text is null or a.unit_code = @unit) and a.firing_on between @from and @to
               and not alert_withdrawn(a)
             union all
-            select distinct h.report_date, 'correction', ''
+            select distinct h.report_date, 'correction', '', null::date
             from daily_report_history h join carrier c on c.id = h.carrier_id
             where c.code = @carrier and (@unit::text is null or h.unit_code = @unit) and h.report_date between @from and @to
             union all
-            select (i.started_at at time zone @zone)::date, 'incident', i.description
+            select lower(d.days), 'incident', case when @carrier::text is null then c.name else i.description end, upper(d.days) - 1
             from incident i join carrier c on c.id = i.carrier_id
-            where c.code = @carrier and (@unit::text is null or @unit = any(i.unit_codes))
-              and (i.started_at at time zone @zone)::date between @from and @to
+            cross join lateral (select incident_days(i, @zone) as days) d
+            where (@carrier::text is null or c.code = @carrier)
+              and (@unit::text is null or cardinality(i.unit_codes) = 0 or @unit = any(i.unit_codes))
+              and d.days && daterange(@from, @to, '[]')
             """;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<ChartMark>(new CommandDefinition(sql,
-            new { carrier = request.CarrierCode, unit = request.UnitCode, from = season.From, to = season.To, zone }, cancellationToken: cancellationToken))).AsList();
+        var marks = await connection.QueryAsync<ChartMark>(new CommandDefinition(sql,
+            new { carrier = request.CarrierCode, unit = request.UnitCode, from = season.From, to = season.To, zone }, cancellationToken: cancellationToken));
+        return [.. marks.Select(m => m.Kind == "incident" && request.CarrierCode is not null ? m with { Label = Incidents.IncidentMessages.ShortLabel(m.Label) } : m)];
     }
 
-    private static async Task<long> IncidentStampAsync(NpgsqlDataSource db, string carrier, CancellationToken cancellationToken)
+    /// <summary>Changes whenever an incident the chart may show is reported or changes state (both touch updated_at).</summary>
+    private static async Task<string> IncidentStampAsync(NpgsqlDataSource db, string? carrier, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<long>(new CommandDefinition("""
-            select coalesce(max(i.id) * 1000 + count(*), 0) from incident i join carrier c on c.id = i.carrier_id where c.code = @carrier
+        return await connection.QuerySingleAsync<string>(new CommandDefinition("""
+            select count(*) || '/' || coalesce(max(i.id), 0) || '/' || coalesce(to_char(max(i.updated_at), 'YYYYMMDDHH24MISSUS'), '')
+            from incident i join carrier c on c.id = i.carrier_id
+            where @carrier::text is null or c.code = @carrier
             """, new { carrier }, cancellationToken: cancellationToken));
     }
 
@@ -97,14 +109,16 @@ public static class DashboardEndpoints
             var version = await IndicatorRefresh.DataVersionAsync(db, null, cancellationToken);
             // The heatmap's colours are the metric's alert thresholds: a rule's new threshold draws it anew.
             var scale = kind == "heatmap" ? ColourScale.For(charted, await rules.ListAsync(null, cancellationToken)) : null;
-            // A carrier's chart also marks its incidents, which change without a figure changing.
-            var incidents = request.CarrierCode is null ? 0 : await IncidentStampAsync(db, request.CarrierCode, cancellationToken);
+            // Charts also show incidents, which begin and end without a figure changing.
+            var incidents = await IncidentStampAsync(db, request.CarrierCode, cancellationToken);
             var key = $"chart:{version}:{incidents}:{format}:{request with { Seasons = [] }}:{string.Join(',', request.Seasons)}:{scale?.Key}";
             var bytes = await cache.GetOrCreateAsync(key, async entry =>
             {
                 var rows = await query.RollUpAsync(filter, cancellationToken);
                 var current = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == request.Seasons[0]);
-                var marks = current is null || request.CarrierCode is null ? [] : await MarksAsync(db, request, current, jobs.Value.TimeZone, cancellationToken);
+                // Only the time charts point out days.
+                var marks = current is null || request.Kind is not ("backlog" or "intake" or "rates")
+                    ? [] : await MarksAsync(db, request, current, jobs.Value.TimeZone, cancellationToken);
                 using var plot = Charts.Draw(request, rows, current, marks, dashboard.Value.CompleteShare, scale);
                 var image = format == "svg"
                     ? System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(request.Width, request.Height))

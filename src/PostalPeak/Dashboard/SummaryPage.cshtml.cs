@@ -1,17 +1,25 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PostalPeak.Accounts;
 using PostalPeak.Calendar;
 using PostalPeak.Compliance;
 using PostalPeak.Indicators;
+using PostalPeak.Jobs;
 
 namespace PostalPeak.Dashboard;
 
 /// <summary>A season on one printable page, for reporting upwards: totals per carrier and phase, alerts, reporting discipline.</summary>
-public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport compliance, Seasons seasons, Overview overview, NpgsqlDataSource db) : PageModel
+public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport compliance, Seasons seasons, Overview overview, NpgsqlDataSource db,
+    IOptions<JobsOptions> jobs) : PageModel
 {
     public sealed record AlertCount(string RuleNameVi, string RuleNameEn, string Severity, string CarrierCode, long Fired);
+
+    /// <param name="LastDay">The last affected day; null while open.</param>
+    /// <param name="DaysAffected">Within the season, and up to today for an open incident.</param>
+    public sealed record SeasonIncident(long Id, string Type, string Severity, string State, string CarrierName, string Description, DateOnly FirstDay,
+        DateOnly? LastDay, int DaysAffected);
 
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)] public int? Season { get; set; }
 
@@ -20,6 +28,7 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
     public IReadOnlyList<IndicatorRow> Phases { get; private set; } = [];
     public IReadOnlyList<AlertCount> Alerts { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
+    public IReadOnlyList<SeasonIncident> Incidents { get; private set; } = [];
     /// <summary>The figures run to the headline day; a later day still arriving is left out and named.</summary>
     public Headline Headline { get; private set; } = new(null, null, []);
 
@@ -45,5 +54,14 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
             group by 1, 2, 3, 4
             order by case r.severity when 'critical' then 0 when 'warning' then 1 else 2 end, 1, 4
             """, new { Current.From, Current.To, carrier }, cancellationToken: cancellationToken))).AsList();
+        Incidents = (await connection.QueryAsync<SeasonIncident>(new CommandDefinition("""
+            select i.id, i.type, i.severity, i.state, c.name as carrier_name, i.description, lower(d.days) as first_day, upper(d.days) - 1 as last_day,
+                   upper(w.days) - lower(w.days) as days_affected
+            from incident i join carrier c on c.id = i.carrier_id
+            cross join lateral (select incident_days(i, @zone) as days) d
+            cross join lateral (select d.days * daterange(@From, least(@To, (now() at time zone @zone)::date), '[]') as days) w
+            where (@carrier::text is null or c.code = @carrier) and not isempty(w.days)
+            order by lower(d.days), i.id
+            """, new { Current.From, Current.To, carrier, zone = jobs.Value.TimeZone }, cancellationToken: cancellationToken))).AsList();
     }
 }

@@ -109,7 +109,7 @@ public static class IncidentMessages
         text.AppendLine(t["Incidents.Mail.Severity", SeverityName(t, incident.Severity)]);
         text.AppendLine(t["Incidents.Mail.StartedAt", LocalTime(incident.StartedAt, zoneId, culture)]);
         if (incident.UnitCodes.Length > 0)
-            text.AppendLine(t["Incidents.Mail.Units", string.Join(", ", incident.UnitCodes)]);
+            text.AppendLine(t["Incidents.Mail.Units", UnitsText(incident)]);
         if (incident.ParcelsAffected is { } parcels)
             text.AppendLine(t["Incidents.Mail.Parcels", parcels.ToString("#,##0", culture)]);
         text.AppendLine(t["Incidents.Mail.Description", incident.Description]);
@@ -131,6 +131,46 @@ public static class IncidentMessages
             incident.Description, incident.Actions, incident.Contact, incident.State, incident.CarrierCode, incident.CarrierName,
             new DateTimeOffset(DateTime.SpecifyKind(incident.ReportedAt, DateTimeKind.Utc)), Link(incident.Id, publicBaseUrl))), PayloadJson);
     }
+
+    /// <summary>The affected units by name, each code after it in brackets, as the digest names units.</summary>
+    public static string UnitsText(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return string.Join(", ", Units(incident).Select(u => u.Name == u.Code ? u.Code : $"{u.Name} ({u.Code})"));
+    }
+
+    public static IEnumerable<(string Code, string Name)> Units(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return incident.UnitCodes.Select((code, k) => (code, k < incident.UnitNames.Length ? incident.UnitNames[k] : code));
+    }
+
+    /// <summary>
+    /// The first words of a description, for a chart's band or a link: its first clause, cut at a word within
+    /// <paramref name="max"/> characters ("Ngập kho Bỉm Sơn, 2 000 bưu gửi chậm" gives "Ngập kho Bỉm Sơn").
+    /// </summary>
+    public static string ShortLabel(string description, int max = 28)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        var clause = ClauseEnd.Split(description.Trim(), 2)[0].Trim();
+        if (clause.Length == 0)
+            clause = description.Trim();
+        if (clause.Length <= max)
+            return clause;
+        var words = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var label = words[0].Length >= max ? words[0][..(max - 1)] : words[0];
+        foreach (var word in words.Skip(1))
+        {
+            if (label.Length + 1 + word.Length > max - 1)
+                break;
+            label += " " + word;
+        }
+        return label + "…";
+    }
+
+    /// <summary>Where a clause ends: a line break, a stop or comma followed by a space, a dash between spaces, an opening bracket.</summary>
+    private static readonly System.Text.RegularExpressions.Regex ClauseEnd = new(@"[\r\n]|[.,;:](?=\s|$)|\s[–—-]\s|\(",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public static string? Link(long id, string? publicBaseUrl) =>
         string.IsNullOrWhiteSpace(publicBaseUrl) ? null : $"{publicBaseUrl.TrimEnd('/')}/incidents/{id.ToString(CultureInfo.InvariantCulture)}";

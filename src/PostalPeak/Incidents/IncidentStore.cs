@@ -22,6 +22,8 @@ public sealed class Incident
     public string Severity { get; init; } = "";
     public DateTime StartedAt { get; init; }
     public string[] UnitCodes { get; init; } = [];
+    /// <summary>The units' names, in the order of <see cref="UnitCodes"/>: what people read; the API keeps to the codes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string[] UnitNames { get; init; } = [];
     public int? ParcelsAffected { get; init; }
     public string Description { get; init; } = "";
     public string? Actions { get; init; }
@@ -44,7 +46,12 @@ public sealed record IncidentUpdate(long Id, string Author, string Side, string 
 /// <summary>An attachment's description; <paramref name="Url"/> serves its bytes to those who may see the incident.</summary>
 public sealed record IncidentAttachment(int Number, long? UpdateId, string FileName, string ContentType, long SizeBytes, DateTime AddedAt, string Url);
 
-public sealed record IncidentDetail(Incident Incident, IReadOnlyList<IncidentUpdate> Timeline, IReadOnlyList<IncidentAttachment> Attachments);
+/// <param name="Alerts">The alerts the incident relates to (<see cref="IncidentLinks"/>); the API gives their ids.</param>
+public sealed record IncidentDetail(Incident Incident, IReadOnlyList<IncidentUpdate> Timeline, IReadOnlyList<IncidentAttachment> Attachments,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<RelatedAlert> Alerts)
+{
+    public IReadOnlyList<long> RelatedAlerts => [.. Alerts.Select(a => a.Id)];
+}
 
 public sealed record IncidentFile(string FileName, string ContentType, byte[] Content);
 
@@ -63,7 +70,8 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
 {
     private const string Columns = """
         i.type, i.severity, i.started_at, i.unit_codes, i.parcels_affected, i.description, i.actions, i.contact, i.id, i.state,
-        c.code as carrier_code, c.name as carrier_name, i.reported_by, i.reported_at, i.updated_at, i.acknowledged_at, i.resolved_at, i.closed_at
+        c.code as carrier_code, c.name as carrier_name, i.reported_by, i.reported_at, i.updated_at, i.acknowledged_at, i.resolved_at, i.closed_at,
+        array(select coalesce(unit_name(u.code), u.code) from unnest(i.unit_codes) with ordinality as u(code, n) order by u.n) as unit_names
         """;
 
     public IncidentsOptions Options => options.Value;
@@ -166,6 +174,22 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
         return (await connection.QueryAsync<Incident>(new CommandDefinition(sql, new { carrierCode, limit }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>
+    /// Every carrier's incidents of one Vietnam day, for the digest: those reported on it and those open at some time of it
+    /// (its days, <c>incident_days</c>, include it), worst first.
+    /// </summary>
+    public static async Task<IReadOnlyList<Incident>> OfDayAsync(NpgsqlConnection connection, DateOnly day, string zone, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var sql = $"""
+            select {Columns}
+            from incident i join carrier c on c.id = i.carrier_id
+            where incident_days(i, @zone) @> @day or (i.reported_at at time zone @zone)::date = @day
+            order by case i.severity when 'critical' then 0 when 'warning' then 1 else 2 end, i.started_at, i.id
+            """;
+        return (await connection.QueryAsync<Incident>(new CommandDefinition(sql, new { day, zone }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>The incident with its timeline and attachments, or <see cref="InputException.NotFound"/> when missing or another carrier's.</summary>
     public async Task<IncidentDetail> GetForAsync(long id, CarrierScope scope, CancellationToken ct = default)
     {
@@ -180,7 +204,7 @@ public sealed class IncidentStore(NpgsqlDataSource db, IOptions<IncidentsOptions
                 """, new { id }, cancellationToken: ct)))
             .Select(a => new IncidentAttachment(a.Number, a.UpdateId, a.FileName, a.ContentType, a.SizeBytes, a.AddedAt, AttachmentUrl(id, a.Number)))
             .ToList();
-        return new IncidentDetail(incident, timeline, attachments);
+        return new IncidentDetail(incident, timeline, attachments, await IncidentLinks.ForIncidentAsync(connection, id, jobs.Value.TimeZone, ct));
     }
 
     public static string AttachmentUrl(long id, int number) =>

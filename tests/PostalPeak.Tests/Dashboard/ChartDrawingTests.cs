@@ -144,23 +144,35 @@ public sealed class ChartDrawingTests
     }
 
     [Fact]
-    public void AnIncidentIsMarkedOnItsCarriersChartWithItsOwnWordsShortened()
+    public void AnIncidentIsABandOverItsAffectedDaysAndAnOpenOneRunsToTheChartsLastDayWithOneLegendEntry()
     {
         IndicatorRow[] rows = [.. Enumerable.Range(5, 8).Select(d => new IndicatorRow
         {
             CarrierCode = "HOATOC", ReportDate = new DateOnly(2026, 2, d), Season = 2026, Reports = 5, ReportsExpected = 5, Closing = 1000 + 50 * d,
         })];
-        ChartMark[] marks = [new(new DateOnly(2026, 2, 10), "incident", "Ngập kho Bỉm Sơn"),
-            new(new DateOnly(2026, 2, 11), "incident", "Mất điện toàn bộ trung tâm khai thác Đông Hương kéo dài")];
+        ChartMark[] marks = [new(new DateOnly(2026, 2, 7), "incident", "Ngập kho Bỉm Sơn", new DateOnly(2026, 2, 9)),
+            new(new DateOnly(2026, 2, 10), "incident", "Mất điện toàn bộ trung tâm khai thác Đông Hương kéo dài")];
         var request = new ChartRequest("backlog", [2026], "HOATOC", null, "carrier", MetricCatalogue.Closing.Code, 900, 450, English: false);
 
         using var plot = Charts.Draw(request, rows, Season2026, marks);
 
-        var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().Where(l => l.Text != "Tết").ToList();
-        Assert.Equal(["Ngập kho Bỉm Sơn", "Mất điện toàn bộ trung tâm…"], lines.Select(l => l.Text));
-        Assert.Equal(["sự cố", ""], lines.Select(l => l.LegendText));
-        Assert.All(lines, l => Assert.Equal(ScottPlot.Colors.DarkMagenta, l.Color));
-        Assert.Equal(2, lines.Select(l => l.LabelOffsetY).Distinct().Count());
+        static double Day(int d) => new DateTime(2026, 2, d).ToOADate();
+        var bands = plot.GetPlottables().OfType<ScottPlot.Plottables.HorizontalSpan>().Where(s => s.FillColor.Red == ScottPlot.Colors.DarkMagenta.Red
+            && s.FillColor.Green == ScottPlot.Colors.DarkMagenta.Green).ToList();
+        Assert.Equal([(Day(7) - 0.5, Day(9) + 0.5), (Day(10) - 0.5, Day(12) + 0.5)], bands.Select(b => (b.X1, b.X2)));
+        Assert.Equal(["sự cố", ""], bands.Select(b => b.LegendText));
+        var labels = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().Where(l => l.Text != "Tết").ToList();
+        Assert.Equal(["Ngập kho Bỉm Sơn", "Mất điện toàn bộ trung tâm khai…"], labels.Select(l => l.Text));
+        Assert.All(labels, l => Assert.Equal("", l.LegendText));
+        Assert.Equal(2, labels.Select(l => l.LabelOffsetY).Distinct().Count());
         Save("backlog-incident", plot.GetImageBytes(900, 450, ScottPlot.ImageFormat.Png));
     }
+
+    [Theory]
+    [InlineData("Ngập kho Bỉm Sơn", "Ngập kho Bỉm Sơn")]
+    [InlineData("Ngập kho Bỉm Sơn, 2.000 bưu gửi chậm", "Ngập kho Bỉm Sơn")]
+    [InlineData("Mất điện toàn bộ trung tâm khai thác Đông Hương kéo dài", "Mất điện toàn bộ trung tâm…")]
+    [InlineData("Cháy tại TP.Thanh Hóa. Đã sơ tán", "Cháy tại TP.Thanh Hóa")]
+    public void AnIncidentsShortLabelIsTheFirstWordsOfItsFirstClause(string description, string label) =>
+        Assert.Equal(label, PostalPeak.Incidents.IncidentMessages.ShortLabel(description));
 }
