@@ -140,7 +140,8 @@ public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, 
                 """, new { code = fields[1], hash = SHA256.HashData(content) }, cancellationToken: cancellationToken));
             if (known)
                 continue;
-            var result = await rosters.SubmitAsync(content, Path.GetFileName(fields[0]), "cli", fields[1], Actor, cancellationToken);
+            // The carriers send their rosters through the API, as their back offices would.
+            var result = await rosters.SubmitAsync(content, Path.GetFileName(fields[0]), "api", fields[1], Actor, cancellationToken);
             if (result.Status != "accepted")
                 throw new Shell.InputException("sample_roster_rejected",
                     $"The sample roster {fields[0]} was rejected ({string.Join(", ", result.Issues.Select(i => $"line {i.Line}: {i.Code}"))}); run the sample-data command again.");
