@@ -78,6 +78,11 @@ internal static class DemoCommand
             }), cancellationToken);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Indicators computed and alerts evaluated in {(DateTime.UtcNow - started).TotalSeconds:0} s."));
+            var rostersLoaded = await loader.LoadRostersAsync(folder, cancellationToken);
+            var incidentSteps = await ActivatorUtilities.CreateInstance<DemoIncidents>(app.Services).RecordAsync(manifest, cancellationToken);
+            await output.WriteLineAsync(rostersLoaded == 0 && incidentSteps == 0
+                ? "The duty rosters and the scripted incident reports are loaded already."
+                : $"Duty rosters submitted: {rostersLoaded}; incident reports and timeline entries recorded: {incidentSteps}.");
             var accounts = await loader.ResetAccountsAsync(sampleCarriers.Contains(ManagerCarrier) ? ManagerCarrier : sampleCarriers[0]);
 
             await app.StartAsync(cancellationToken);

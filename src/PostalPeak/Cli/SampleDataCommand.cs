@@ -19,7 +19,7 @@ internal static class SampleDataCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the generator; the same seed gives the same files.", DefaultValueFactory = _ => SampleDataGenerator.DefaultSeed };
         var json = Commands.JsonOption();
         var command = new Command("sample-data", "Write the sample daily reports of six fictional carriers for the Tết seasons 2023–2026, "
-            + "with a manifest in upload order. Needs no database.") { output, seed, json };
+            + "with a manifest in upload order, and their duty rosters for the latest season. Needs no database.") { output, seed, json };
         command.SetAction(async parse =>
         {
             // Only the reference files are needed, found where the product itself finds them.
@@ -34,6 +34,7 @@ internal static class SampleDataCommand
                 files = data.Files.Count,
                 corrections = data.Files.Count(f => f.Kind == "correction"),
                 rows = data.Files.Sum(f => f.Rows.Count),
+                rosters = data.Rosters.Count,
                 bytes,
                 seasons = data.Files.Select(f => f.Season).Distinct().ToArray(),
                 carriers = SampleCarriers.All.Select(c => c.Code).ToArray(),
@@ -43,7 +44,7 @@ internal static class SampleDataCommand
                 await writer.WriteLineAsync(JsonSerializer.Serialize(summary, Json));
             else
                 await writer.WriteLineAsync($"Wrote {summary.files} report files ({summary.corrections} correction, {summary.rows} rows, "
-                    + $"{bytes / 1024} KiB) for seasons {string.Join(", ", summary.seasons)} to {directory} with seed {summary.seed}.");
+                    + $"{bytes / 1024} KiB) and {summary.rosters} duty rosters for seasons {string.Join(", ", summary.seasons)} to {directory} with seed {summary.seed}.");
             return ExitCodes.Success;
         });
         return command;

@@ -18,7 +18,8 @@ public sealed record DemoProgress(int Done, int Total, SampleManifestEntry Entry
 /// the ingestion job's own code, then the indicators computed and the alerts evaluated. Files already
 /// stored are skipped, so a second start of the demo loads nothing twice.
 /// </summary>
-public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, Users users, UploadStore store, UploadPipeline pipeline)
+public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, Users users, UploadStore store, UploadPipeline pipeline,
+    Duty.DutyRosters rosters)
 {
     public static readonly Actor Actor = new("demo", null, null, null);
 
@@ -117,5 +118,35 @@ public sealed class DemoLoader(NpgsqlDataSource db, Carriers.Carriers carriers, 
             },
             (entry, status) => progress.Report(new DemoProgress(Interlocked.Increment(ref done), entries.Count, entry, status)),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Submits the sample's duty rosters (rosters.csv) through the roster CSV reader, as a carrier uploading its file would;
+    /// a file already on record for its carrier is skipped. Returns how many were submitted.
+    /// </summary>
+    public async Task<int> LoadRostersAsync(string folder, CancellationToken cancellationToken)
+    {
+        var list = Path.Combine(folder, Demo.SampleRosters.ListFile);
+        if (!File.Exists(list))
+            return 0;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var submitted = 0;
+        foreach (var fields in File.ReadLines(list).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')))
+        {
+            var content = await File.ReadAllBytesAsync(Path.Combine(folder, fields[0]), cancellationToken);
+            var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                select exists (select 1 from duty_roster_upload u join carrier c on c.id = u.carrier_id
+                               where c.code = @code and u.sha256 = @hash and u.status = 'accepted')
+                """, new { code = fields[1], hash = SHA256.HashData(content) }, cancellationToken: cancellationToken));
+            if (known)
+                continue;
+            // The carriers send their rosters through the API, as their back offices would.
+            var result = await rosters.SubmitAsync(content, Path.GetFileName(fields[0]), "api", fields[1], Actor, cancellationToken);
+            if (result.Status != "accepted")
+                throw new Shell.InputException("sample_roster_rejected",
+                    $"The sample roster {fields[0]} was rejected ({string.Join(", ", result.Issues.Select(i => $"line {i.Line}: {i.Code}"))}); run the sample-data command again.");
+            submitted++;
+        }
+        return submitted;
     }
 }

@@ -9,9 +9,10 @@ public sealed record SampleFile(string Path, string CarrierCode, int Season, Dat
 
 /// <summary>
 /// The generated sample: the report files in upload order, plus carriers.csv and manifest.csv that
-/// say who the carriers are and in which order the files are to be uploaded.
+/// say who the carriers are and in which order the files are to be uploaded, and the latest season's
+/// duty rosters with rosters.csv listing them.
 /// </summary>
-public sealed record SampleData(int Seed, IReadOnlyList<SampleFile> Files, IReadOnlyList<Incident> Incidents)
+public sealed record SampleData(int Seed, IReadOnlyList<SampleFile> Files, IReadOnlyList<Incident> Incidents, IReadOnlyList<SampleRoster> Rosters)
 {
     public const string CarriersFile = "carriers.csv";
     public const string ManifestFile = "manifest.csv";
@@ -24,13 +25,20 @@ public sealed record SampleData(int Seed, IReadOnlyList<SampleFile> Files, IRead
             + string.Concat(Files.Select(f => CsvText.Line(f.Path, f.CarrierCode, f.Season.ToString(CultureInfo.InvariantCulture),
                 f.ReportDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), f.Kind, f.Incident))));
 
+    public byte[] RostersCsv() =>
+        Encoding.UTF8.GetBytes(CsvText.Line("file", "carrier_code", "season")
+            + string.Concat(Rosters.Select(r => CsvText.Line(r.Path, r.CarrierCode, r.Season.ToString(CultureInfo.InvariantCulture)))));
+
     /// <summary>Every file with its path relative to the output folder ('/'-separated).</summary>
     public IEnumerable<(string Path, byte[] Content)> Contents()
     {
         yield return (CarriersFile, CarriersCsv());
         yield return (ManifestFile, ManifestCsv());
+        yield return (SampleRosters.ListFile, RostersCsv());
         foreach (var file in Files)
             yield return (file.Path, file.Content);
+        foreach (var roster in Rosters)
+            yield return (roster.Path, roster.Content);
     }
 
     /// <summary>
@@ -39,7 +47,7 @@ public sealed record SampleData(int Seed, IReadOnlyList<SampleFile> Files, IRead
     /// </summary>
     public long WriteTo(string directory)
     {
-        foreach (var season in Files.Select(f => f.Season).Distinct())
+        foreach (var season in Files.Select(f => f.Season).Concat(Rosters.Select(r => r.Season)).Distinct())
         {
             var folder = Path.Combine(directory, season.ToString(CultureInfo.InvariantCulture));
             if (Directory.Exists(folder))

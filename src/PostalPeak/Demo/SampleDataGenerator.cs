@@ -6,7 +6,8 @@ namespace PostalPeak.Demo;
 
 /// <summary>
 /// Generates, from a seed, the daily reports six fictional carriers in Thanh Hóa would upload for the
-/// Tết seasons 2023 to 2026, with the scripted incidents of <see cref="ScriptedIncidents"/>. The same
+/// Tết seasons 2023 to 2026, with the scripted incidents of <see cref="ScriptedIncidents"/> and the latest
+/// season's duty rosters (<see cref="SampleRosters"/>). The same
 /// seed always gives the same bytes; the default seed's output is committed under sample-data/seasons.
 /// </summary>
 public static class SampleDataGenerator
@@ -29,7 +30,8 @@ public static class SampleDataGenerator
                 provinceBaseline *= new SeededRandom(seed, $"growth:{season}").Between(1.10, 1.15);
             files.AddRange(SeasonFiles(seed, season, provinceBaseline, units, incidents));
         }
-        return new SampleData(seed, files, incidents.All);
+        var latest = Seasons[^1];
+        return new SampleData(seed, files, incidents.All, SampleRosters.Generate(seed, latest, LunarCalendar.Tet(latest)));
     }
 
     private static List<SampleFile> SeasonFiles(int seed, int season, double provinceBaseline, SampleUnits.Lists units, ScriptedIncidents incidents)

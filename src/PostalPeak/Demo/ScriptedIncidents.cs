@@ -4,7 +4,9 @@ namespace PostalPeak.Demo;
 public sealed record Incident(string Key, string CarrierCode, int Season, IReadOnlyList<string> UnitCodes, IReadOnlyList<int> Offsets, string Description);
 
 /// <summary>What an incident changes on one carrier, unit and day.</summary>
-public sealed record DayModifiers(string Incident, double Staff = 1, double LossRate = 0, double Complaints = 1, bool Unaccounted = false, string? Note = null);
+/// <param name="Capacity">What the staff on duty can deliver, as a share of an ordinary day (a flooded warehouse: staff present, little goes out).</param>
+public sealed record DayModifiers(string Incident, double Staff = 1, double LossRate = 0, double Complaints = 1, bool Unaccounted = false, string? Note = null,
+    double Capacity = 1);
 
 /// <summary>
 /// The incidents the sample data stages, so that every indicator and warning has something to show.
@@ -70,11 +72,27 @@ public sealed class ScriptedIncidents
             "Staff shortage T-12…T-6 in one district: backlog builds up, cleared after Tết");
         for (var offset = -12; offset <= -6; offset++)
             Set(BuildUp, buildUp, offset, new DayModifiers(BuildUp.Key, Staff: 0.45, Note: offset == -12 ? "Thiếu nhân lực" : null));
+
+        // Drawn after the others, so that adding them moved no earlier incident to other units.
+        var flooded = Draw();
+        Flood = new Incident("flooded_warehouse", "HOATOC", CurrentSeason, [flooded], Range(FloodFirstOffset, FloodLastOffset),
+            $"Heavy rain floods the warehouse T{FloodFirstOffset}…T{FloodLastOffset}: staff on duty, but only a fifth of the usual parcels go out; the backlog jumps and is worked off slowly");
+        for (var offset = FloodFirstOffset; offset <= FloodLastOffset; offset++)
+            Set(Flood, flooded, offset, new DayModifiers(Flood.Key, Capacity: 0.2,
+                Note: offset == FloodFirstOffset ? "Ngập kho, tạm dừng khai thác" : offset == FloodLastOffset ? "Nước rút, khôi phục khai thác" : "Ngập kho"));
+
+        var seized = Draw();
+        Prohibited = new Incident("prohibited_goods", "LAMSON", CurrentSeason, [seized], [ProhibitedOffset],
+            $"Prohibited goods found in a parcel on T{ProhibitedOffset}; a note on the day's line, the figures are unaffected");
+        Set(Prohibited, seized, ProhibitedOffset, new DayModifiers(Prohibited.Key, Note: "Phát hiện hàng cấm, bàn giao công an"));
     }
 
     public const int MissingDayOffset = -5;
     public const int MissingUnitOffset = 6;
     public const int CorrectionOffset = -9;
+    public const int FloodFirstOffset = -11;
+    public const int FloodLastOffset = -8;
+    public const int ProhibitedOffset = -7;
 
     public Incident Spiral { get; }
     public Incident Loss { get; }
@@ -82,8 +100,10 @@ public sealed class ScriptedIncidents
     public Incident Missing { get; }
     public Incident Correction { get; internal set; }
     public Incident BuildUp { get; }
+    public Incident Flood { get; }
+    public Incident Prohibited { get; }
 
-    public IReadOnlyList<Incident> All => [Spiral, Loss, Complaints, Missing, Correction, BuildUp];
+    public IReadOnlyList<Incident> All => [Spiral, Loss, Complaints, Missing, Correction, BuildUp, Flood, Prohibited];
 
     public DayModifiers? At(string carrier, int season, string unit, int offset) => _days.GetValueOrDefault((carrier, season, unit, offset));
 

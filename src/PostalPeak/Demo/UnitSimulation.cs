@@ -42,7 +42,7 @@ internal static class UnitSimulation
             var staff = (long)Math.Round(roster * staffing * random.Noise(0.08));
             if (staffing >= 0.3)
                 staff = Math.Max(1, staff);
-            var capacity = staff * productivity * random.Noise(0.1);
+            var capacity = staff * productivity * random.Noise(0.1) * (scripted?.Capacity ?? 1);
 
             var available = stock + received;
             var delivered = (long)Math.Min(Math.Floor(available * random.Between(0.58, 0.68)), Math.Floor(capacity));

@@ -22,7 +22,9 @@ public sealed class SampleDataCommandTests
             var summary = JsonDocument.Parse(result.Output).RootElement;
             Assert.Equal(7, summary.GetProperty("seed").GetInt32());
             var expected = Samples.Generate(7).Contents().ToList();
-            Assert.Equal(expected.Count - 2, summary.GetProperty("files").GetInt32());
+            // Besides the report files: carriers.csv, manifest.csv, rosters.csv and one roster per carrier.
+            Assert.Equal(6, summary.GetProperty("rosters").GetInt32());
+            Assert.Equal(expected.Count - 3 - 6, summary.GetProperty("files").GetInt32());
             Assert.All(expected, file => Assert.Equal(file.Content, File.ReadAllBytes(Path.Combine(directory, file.Path))));
         }
         finally

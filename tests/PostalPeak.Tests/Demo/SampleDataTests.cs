@@ -147,6 +147,18 @@ public sealed class SampleDataTests
             Assert.True(during > 4 * before, $"complaints in {unit}: {during * 10_000:0.0} per 10,000 against {before * 10_000:0.0}");
         }
 
+        var flood = incidents["flooded_warehouse"];
+        var flooded = Assert.Single(flood.UnitCodes);
+        Assert.DoesNotContain(incidents.Values.Where(i => i.Key != flood.Key && i.Season == flood.Season), i => i.UnitCodes.Contains(flooded));
+        var beforeFlood = At(flood, flooded, ScriptedIncidents.FloodFirstOffset - 1);
+        var endOfFlood = At(flood, flooded, ScriptedIncidents.FloodLastOffset);
+        Assert.True(endOfFlood.Backlog > 2 * beforeFlood.Backlog, $"{flooded}: backlog {endOfFlood.Backlog} after the flood, {beforeFlood.Backlog} before");
+        Assert.All(Enumerable.Range(ScriptedIncidents.FloodFirstOffset, 4).Select(o => At(flood, flooded, o)),
+            row => Assert.True(row.Delivered < row.Received / 2, $"{row.ReportDate}: delivered {row.Delivered} of {row.Received} received"));
+
+        var seized = incidents["prohibited_goods"];
+        Assert.Equal("Phát hiện hàng cấm, bàn giao công an", At(seized, seized.UnitCodes[0], ScriptedIncidents.ProhibitedOffset).Note);
+
         var buildUp = incidents["backlog_build_up"];
         var earlier = Samples.Final(Samples.Default, 2025);
         var tet2025 = LunarCalendar.Tet(2025);
@@ -210,6 +222,28 @@ public sealed class SampleDataTests
         // Every day the others reported (one of them skipped a day).
         var days = Samples.Default.Files.Where(f => f.Season == 2026).GroupBy(f => f.CarrierCode).ToDictionary(g => g.Key, g => g.Select(f => f.ReportDate).Distinct().Count());
         Assert.All(byCarrier.Where(p => p.Key != "SONGMA"), p => Assert.Equal(days[p.Key], p.Value.Count));
+    }
+
+    [Fact]
+    public async Task EveryCarriersRosterIsReadByTheRosterReaderAndCoversTheRunUpAndHolidayButOneDay()
+    {
+        var tet = LunarCalendar.Tet(2026);
+        var rosters = Samples.Default.Rosters;
+
+        Assert.Equal(SampleCarriers.All.Select(c => c.Code), rosters.Select(r => r.CarrierCode));
+        foreach (var roster in rosters)
+        {
+            var issues = new PostalPeak.Ingestion.IssueCollector();
+            var rows = await PostalPeak.Duty.RosterFile.ReadAsync(roster.Content, roster.CarrierCode, 1000, issues, CancellationToken.None);
+            Assert.False(issues.HasErrors, $"{roster.Path}: {string.Join(", ", issues.Kept.Select(i => $"{i.Line} {i.Code}"))}");
+            var expected = Enumerable.Range(-7, 12).Select(o => tet.AddDays(o))
+                .Where(d => roster.CarrierCode != SampleRosters.MissingCarrier || d != tet.AddDays(SampleRosters.MissingDayOffset)).ToList();
+            Assert.Equal(expected, rows.Select(r => r.Date).Distinct());
+            Assert.All(rows, r => Assert.StartsWith("+84", r.LeaderPhone, StringComparison.Ordinal));
+            Assert.All(rows, r => Assert.Matches("^1900[0-9]{6}$", r.Hotline));
+            Assert.All(rows, r => Assert.True(r.Hotline24h));
+        }
+        Assert.Contains(rosters.Single(r => r.CarrierCode == "LAMSON").Content.Take(3), b => b == 0xEF); // the Excel user's file keeps its BOM
     }
 
     [Fact]
