@@ -112,6 +112,14 @@ public sealed class DutyRosterRuleTests
         var alert = Assert.Single(await AlertsAsync(app));
         // The whole carrier, from the uncovered day only: every run-up and holiday day before it has its roster.
         Assert.Equal(("firing", Uncovered, (DateOnly?)Uncovered, (DateOnly?)null, ""), (alert.State, alert.StartedOn, alert.FiringOn, alert.ResolvedOn, alert.UnitCode));
+        // Its page lists the days as the rule read them, in words.
+        await app.AddUserAsync("analyst", Roles.Analyst);
+        using var analyst = await app.SignedInClientAsync("analyst");
+        var page = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/alerts/{alert.Id}?culture=en-US"));
+        var days = page[page.IndexOf("data-test=\"alert-roster-days\"", StringComparison.Ordinal)..];
+        Assert.Contains("<tr data-roster=\"missing\"><td>08/02/2027</td>", days, StringComparison.Ordinal);
+        Assert.Contains("<tr data-roster=\"covered\"><td>07/02/2027</td>", days, StringComparison.Ordinal);
+        Assert.Contains("No duty roster", days, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -254,12 +262,12 @@ public sealed class DutyRosterRuleTests
         var overview = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/dashboard?season=2027&culture={culture}"));
         var roster = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/duty/roster?season=2027&culture={culture}"));
 
-        var alphaRow = Row(overview, "<tr data-carrier=\"ALPHA\">");
+        var alphaRow = Row(overview, "<tr data-reporting=\"ALPHA\">");
         Assert.Contains(missingWords, alphaRow, StringComparison.Ordinal);
         Assert.Contains(missing.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), alphaRow, StringComparison.Ordinal);
         Assert.DoesNotContain(covered.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), alphaRow, StringComparison.Ordinal);
         Assert.Contains(dueWords, alphaRow, StringComparison.Ordinal);
-        Assert.Contains("<tr data-carrier=\"BETA\">", overview, StringComparison.Ordinal);
+        Assert.Contains("<tr data-reporting=\"BETA\">", overview, StringComparison.Ordinal);
         // In the days × carriers table, the uncovered day's cell says so; the covered day's shows its leader.
         var dayFormat = culture == "vi-VN" ? "dd/MM/yyyy" : "yyyy-MM-dd";
         var missingCell = Cell(roster, missing.ToString(dayFormat, CultureInfo.InvariantCulture), 0);
