@@ -43,6 +43,7 @@ public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> optio
 {
     /// <summary>A season day as the roster rule reads it (SQL function duty_roster_days: which days need a roster, and which have one).</summary>
     public sealed record DutyDay(DateOnly DutyDate, string? Phase, bool Required, bool Covered);
+
     private const string EntryColumns = """
         c.code as carrier_code, c.name as carrier_name, r.duty_date, r.shift_start, r.shift_minutes, r.shift_name, r.unit_code,
         r.leader_name, r.leader_position, r.leader_phone, r.operator_name, r.operator_phone, r.hotline, r.hotline_24h,

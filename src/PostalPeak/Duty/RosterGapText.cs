@@ -17,5 +17,9 @@ public static class RosterGapText
     public static string Fine(IStringLocalizer<Text> t, RosterCompliance? roster) =>
         roster is { Required: > 0 } ? t["Duty.Coverage.Complete", roster.Covered, roster.Required] : t["Duty.Coverage.NoneDue"];
 
+    /// <summary>All of it in one line: what is missing, then what is coming due, or else what is fine.</summary>
+    public static string Line(IStringLocalizer<Text> t, RosterCompliance? roster) =>
+        string.Join("; ", new[] { Missing(t, roster), Due(t, roster) }.Where(s => s.Length > 0)) is { Length: > 0 } line ? line : Fine(t, roster);
+
     private static string Days(IEnumerable<DateOnly> days) => string.Join(", ", days.Select(d => d.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)));
 }
