@@ -16,7 +16,7 @@ namespace PostalPeak.Alerts;
 /// again changes nothing and sends nothing; a correction that removes a condition withdraws its open alert.
 /// </summary>
 public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, TimeProvider clock, IOptions<ComplianceOptions> compliance,
-    IOptions<JobsOptions> jobs, IOptions<AlertsOptions> options, ILogger<AlertEvaluator> logger)
+    IOptions<JobsOptions> jobs, IOptions<AlertsOptions> options, ILogger<AlertEvaluator> logger, Duty.DutyRosters rosters)
 {
     public sealed record Result(int CarrierId, int Rules, int Opened, int Fired, int Resolved, int Withdrawn, int Notices, TimeSpan Elapsed);
 
@@ -44,6 +44,18 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         var units = (await connection.QueryAsync<string>(new CommandDefinition(
             "select distinct unit_code from daily_report where upload_id = @uploadId", new { uploadId }, cancellationToken: cancellationToken))).ToArray();
         return await EvaluateCarrierAsync(carrierId.Value, cancellationToken, units);
+    }
+
+    /// <summary>
+    /// The job queued after a roster file is accepted: a day it covers ends its duty_roster_missing alert at once. The carrier's
+    /// other rules are evaluated too; their alerts follow from the data, so that changes nothing else.
+    /// </summary>
+    public async Task<Result?> EvaluateAfterRosterAsync(long rosterUploadId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var carrierId = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
+            "select carrier_id from duty_roster_upload where id = @rosterUploadId and status = 'accepted'", new { rosterUploadId }, cancellationToken: cancellationToken));
+        return carrierId is null ? null : await EvaluateCarrierAsync(carrierId.Value, cancellationToken);
     }
 
     /// <summary>The scheduled job (missing reports become known at the deadline hour) and the one after a rule changes.</summary>
@@ -87,11 +99,16 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         var counts = new int[5];
         var notices = new List<AlertNotifier.Pending>();
         var today = clock.TodayIn(jobs.Value.TimeZone);
+        var dutyDays = rules.Any(r => r.Metric == MetricCatalogue.DutyRosterMissing.Code)
+            ? await Duty.DutyRosters.DaysToJudgeAsync(connection, transaction, carrierId, today, cancellationToken)
+            : [];
         var evaluated = new HashSet<(int RuleId, string Unit)>();
         foreach (var rule in rules)
         {
             var series = rule.Metric == MetricCatalogue.MissingReport.Code
                 ? [("", MissingReportDays(carrier, phases, reportedDays, rule, stored[(rule.Id, "")].Any(a => a.IsOpen), today))]
+                : rule.Metric == MetricCatalogue.DutyRosterMissing.Code
+                ? [("", RosterMissingDays(dutyDays, rule))]
                 : samples.Where(s => rule.Covers(carrier.Code, s.Key))
                     .Select(s => (Unit: s.Key, Days: s.Select(d => new AlertDay(d.ReportDate, d.Value(rule.Metric, rule.MinBase), rule.ThresholdIn(phases.GetValueOrDefault(d.ReportDate)))).ToList()))
                     .ToList();
@@ -137,6 +154,19 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         return phases.Keys.Where(d => d >= first && (d <= last || trailing)).Order()
             .Where(d => TimeZoneInfo.ConvertTimeToUtc(d.AddDays(1).ToDateTime(new TimeOnly(compliance.Value.DeadlineHour, 0)), zone) <= now)
             .Select(d => new AlertDay(d, reported.Contains(d) ? 0 : 1, rule.ThresholdIn(phases[d])))
+            .ToList();
+    }
+
+    /// <summary>
+    /// A day without a duty roster is a condition of its own (value 1 on a run-up or holiday day no roster entry covers, 0 on
+    /// any other day), judged from its deadline on: <see cref="Duty.DutyOptions.RosterDeadlineHour"/> of the day before.
+    /// The days that need no roster end an uncovered run like a covered day does.
+    /// </summary>
+    private List<AlertDay> RosterMissingDays(IReadOnlyList<Duty.DutyRosters.DutyDay> days, AlertRule rule)
+    {
+        var now = clock.GetUtcNow();
+        return days.Where(d => rosters.DeadlineOf(d.DutyDate) <= now)
+            .Select(d => new AlertDay(d.DutyDate, d.Required && !d.Covered ? 1 : 0, rule.ThresholdIn(d.Phase)))
             .ToList();
     }
 
@@ -268,7 +298,7 @@ public sealed class AlertEvaluator(NpgsqlDataSource db, AlertNotifier notifier, 
         foreach (var alert in stored.SelectMany(g => g).Where(a => a.IsOpen && !evaluated.Contains((a.RuleId, a.UnitCode))))
         {
             // A rule that still applies but found no data for the unit this time is not a reason to end anything.
-            if (byId.TryGetValue(alert.RuleId, out var rule) && (rule.Metric == MetricCatalogue.MissingReport.Code || rule.Covers(carrier.Code, alert.UnitCode)))
+            if (byId.TryGetValue(alert.RuleId, out var rule) && (MetricCatalogue.IsDayCount(rule.Metric) || rule.Covers(carrier.Code, alert.UnitCode)))
                 continue;
             // It was real while the rule applied, and stays in the history as an alert that fired and ended.
             await WithdrawAsync(connection, transaction, alert.Id, "The rule was disabled or no longer covers this carrier or unit.", cancellationToken, today);

@@ -31,6 +31,9 @@ public static class AlertMessages
     {
         var (vi, en) = (Translations.In(Translations.Vietnamese), Translations.In(Translations.English));
         var where = notice.UnitCode.Length == 0 ? notice.CarrierCode : $"{notice.CarrierCode} · {notice.UnitName ?? notice.UnitCode}";
+        // The roster's day is the news itself, and the same in both languages.
+        if (notice.Metric == Indicators.MetricCatalogue.DutyRosterMissing.Code)
+            where += " · " + notice.StartedOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
         return $"[PostalPeak] {Kind(vi, notice)}: {notice.RuleNameVi} – {where} | {Kind(en, notice)}: {notice.RuleNameEn}";
     }
 
@@ -56,6 +59,8 @@ public static class AlertMessages
         string Day(DateOnly day) => day.ToString(t["Mail.DateFormat"], CultureInfo.InvariantCulture);
         text.AppendLine(CultureInfo.InvariantCulture, $"{Kind(t, notice)}: {RuleName(culture, notice.RuleNameVi, notice.RuleNameEn)}");
         text.AppendLine(t["Mail.Lead." + (notice.Kind is "resolved" or "reminder" ? notice.Kind : "firing")]);
+        if (notice.Metric == Indicators.MetricCatalogue.DutyRosterMissing.Code)
+            text.AppendLine(t["Mail.RosterMissing", notice.StartedOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), notice.CarrierName]);
         text.AppendLine();
         text.AppendLine(t["Mail.Severity", Severity(t, notice.Severity)]);
         text.AppendLine(t["Mail.Carrier", notice.CarrierName, notice.CarrierCode]);

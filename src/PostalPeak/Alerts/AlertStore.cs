@@ -119,6 +119,8 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
         // report has no metric, so its days instead.
         var series = alert.Metric == MetricCatalogue.MissingReport.Code
             ? await ReportDaysAsync(connection, alert, cancellationToken)
+            : alert.Metric == MetricCatalogue.DutyRosterMissing.Code
+            ? await RosterDaysAsync(connection, alert, cancellationToken)
             : (await connection.QueryAsync<AlertSeriesPoint>(new CommandDefinition($"""
                 select i.report_date, i.{Column(alert.Metric)}::float8 as value, null::boolean as reported
                 from daily_indicator i join carrier c on c.id = i.carrier_id
@@ -144,6 +146,19 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
             where c.code = @CarrierCode
               and exists (select 1 from season s where d::date between s.tet_date + s.from_offset and s.tet_date + s.to_offset)
             order by d
+            """, new { alert.CarrierCode, alert.StartedOn, alert.ResolvedOn, alert.LastHeldOn }, cancellationToken: cancellationToken))).AsList();
+
+    /// <summary>
+    /// A missing roster's days: the run-up and holiday days from a week before the episode to its end, each covered (value 0,
+    /// Reported true) or not (value 1), as the rule reads them (duty_roster_days).
+    /// </summary>
+    private static async Task<List<AlertSeriesPoint>> RosterDaysAsync(NpgsqlConnection connection, AlertSummary alert, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<AlertSeriesPoint>(new CommandDefinition("""
+            select d.duty_date as report_date, case when d.covered then 0 else 1 end::float8 as value, d.covered as reported
+            from carrier c
+            cross join lateral duty_roster_days(c.id, @StartedOn - 7, coalesce(@ResolvedOn, @LastHeldOn)) d
+            where c.code = @CarrierCode and d.required
+            order by d.duty_date
             """, new { alert.CarrierCode, alert.StartedOn, alert.ResolvedOn, alert.LastHeldOn }, cancellationToken: cancellationToken))).AsList();
 
     /// <summary>Only a known metric name ever reaches the SQL text.</summary>

@@ -6,7 +6,7 @@ namespace PostalPeak.Alerts;
 public sealed record IndicatorSample
 {
     /// <summary>The daily_indicator columns behind the rule metrics (a column is named by its metric's code).</summary>
-    public static readonly string[] Columns = [.. MetricCatalogue.RuleMetrics.Where(m => m != MetricCatalogue.MissingReport).Select(m => m.Code)];
+    public static readonly string[] Columns = [.. MetricCatalogue.RuleMetrics.Where(m => !MetricCatalogue.IsDayCount(m.Code)).Select(m => m.Code)];
 
     public string UnitCode { get; init; } = "";
     public DateOnly ReportDate { get; init; }

@@ -6,7 +6,9 @@ namespace PostalPeak.Compliance;
 
 public static class ComplianceEndpoints
 {
-    public sealed record ComplianceAnswer(int Season, IReadOnlyList<ComplianceSummary> Carriers, IReadOnlyList<ComplianceDay> Days);
+    /// <summary>Rosters: each carrier's run-up and holiday days without a duty roster, past their deadline or coming due.</summary>
+    public sealed record ComplianceAnswer(int Season, IReadOnlyList<ComplianceSummary> Carriers, IReadOnlyList<ComplianceDay> Days,
+        IReadOnlyList<Duty.RosterCompliance> Rosters);
 
     public static IHostApplicationBuilder AddCompliance(this IHostApplicationBuilder builder)
     {
@@ -20,7 +22,7 @@ public static class ComplianceEndpoints
         // Carrier managers and tokens see their own carrier only; naming another is refused.
         // With format=csv one of the answer's two tables: the days (default) or, with table=carriers, the summary.
         app.MapGet("/api/v1/compliance", async (int? season, string? carrier, string? unit, DateOnly? from, DateOnly? to, string? format, string? table,
-            CarrierScope scope, ComplianceReport report) =>
+            CarrierScope scope, ComplianceReport report, Duty.DutyRosters rosters, TimeProvider clock) =>
         {
             var csv = CsvResults.WantsCsv(format);
             var tableName = (table ?? "days").ToLowerInvariant();
@@ -33,7 +35,9 @@ public static class ComplianceEndpoints
                 return tableName == "carriers"
                     ? CsvResults.Write(ComplianceReport.Summarise(days), $"{name}-carriers.csv")
                     : CsvResults.Write(days, $"{name}.csv");
-            return Results.Ok(new ComplianceAnswer(year, ComplianceReport.Summarise(days), days));
+            var now = clock.GetUtcNow();
+            var rosterDays = await rosters.CoverageAsync(year, scope.Filter(carrier), now);
+            return Results.Ok(new ComplianceAnswer(year, ComplianceReport.Summarise(days), days, Duty.DutyRosters.Summarise(rosterDays, now)));
         }).WithTags("Compliance").RequireCarrierAccess();
         return app;
     }

@@ -16,7 +16,8 @@ namespace PostalPeak.Dashboard;
 /// backlog over the season, the alerts firing and who has reported. Every filter is in the URL.
 /// </summary>
 public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rules, AlertStore alerts, ComplianceReport compliance,
-    Seasons seasons, Overview overview, IOptions<IndicatorsOptions> carry, NpgsqlDataSource db, IConfiguration configuration) : PageModel
+    Seasons seasons, Overview overview, IOptions<IndicatorsOptions> carry, NpgsqlDataSource db, IConfiguration configuration, Duty.DutyRosters rosters,
+    TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? Day { get; set; }
@@ -32,6 +33,11 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
     public int CarryDays => carry.Value.CarryDays;
     public IReadOnlyList<AlertSummary> Firing { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
+    /// <summary>Each carrier's run-up and holiday days of the season without a duty roster, by carrier code.</summary>
+    public IReadOnlyDictionary<string, Duty.RosterCompliance> Rosters { get; private set; } = new Dictionary<string, Duty.RosterCompliance>();
+    /// <summary>The reporting table's carriers: those expected to report that day, and any with a roster day missing or due.</summary>
+    public IReadOnlyList<string> ReportingCarriers =>
+        [.. Reporting.Select(r => r.CarrierCode).Union(Rosters.Values.Where(r => r.Missing > 0 || r.DueDays.Count > 0).Select(r => r.CarrierCode)).Order(StringComparer.Ordinal)];
     /// <summary>The figures' version when the page was drawn; the page's script reloads once it changes.</summary>
     public long FiguresVersion { get; private set; }
 
@@ -63,6 +69,8 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         Scales = MetricCatalogue.RuleMetrics.ToDictionary(m => m.Code, m => ColourScale.For(m, visible));
         Firing = await alerts.ListAsync(new AlertFilter("firing", carrier, null, null, null, null, 50), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, Day, Day));
+        var now = clock.GetUtcNow();
+        Rosters = Duty.DutyRosters.Summarise(await rosters.CoverageAsync(Current.Year, carrier, now, cancellationToken), now).ToDictionary(r => r.CarrierCode);
         // A carrier's roll-up can look fine while two of its communes drown: each tile also says where its alerts and its worst unit are.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         FiringByCarrier = (await connection.QueryAsync<(string Code, long Count)>(new CommandDefinition("""

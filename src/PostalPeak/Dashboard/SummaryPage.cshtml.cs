@@ -12,7 +12,7 @@ namespace PostalPeak.Dashboard;
 
 /// <summary>A season on one printable page, for reporting upwards: totals per carrier and phase, alerts, reporting discipline.</summary>
 public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport compliance, Seasons seasons, Overview overview, NpgsqlDataSource db,
-    IOptions<JobsOptions> jobs) : PageModel
+    IOptions<JobsOptions> jobs, Duty.DutyRosters rosters, TimeProvider clock) : PageModel
 {
     public sealed record AlertCount(string RuleNameVi, string RuleNameEn, string Severity, string CarrierCode, long Fired);
 
@@ -29,6 +29,8 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
     public IReadOnlyList<AlertCount> Alerts { get; private set; } = [];
     public IReadOnlyList<ComplianceSummary> Reporting { get; private set; } = [];
     public IReadOnlyList<SeasonIncident> Incidents { get; private set; } = [];
+    /// <summary>Each carrier's run-up and holiday days of the season without a duty roster, by carrier code.</summary>
+    public IReadOnlyDictionary<string, Duty.RosterCompliance> Rosters { get; private set; } = new Dictionary<string, Duty.RosterCompliance>();
     /// <summary>The figures run to the headline day; a later day still arriving is left out and named.</summary>
     public Headline Headline { get; private set; } = new(null, null, []);
 
@@ -45,6 +47,8 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
         Carriers = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, to, "season", "carrier"), cancellationToken);
         Phases = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, to, "phase", "province"), cancellationToken);
         Reporting = ComplianceReport.Summarise(await compliance.DaysAsync(Current.Year, carrier, null, null, null));
+        var now = clock.GetUtcNow();
+        Rosters = Duty.DutyRosters.Summarise(await rosters.CoverageAsync(Current.Year, carrier, now, cancellationToken), now).ToDictionary(r => r.CarrierCode);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         Alerts = (await connection.QueryAsync<AlertCount>(new CommandDefinition("""
             select r.name_vi as rule_name_vi, r.name_en as rule_name_en, r.severity, c.code as carrier_code, count(*) as fired

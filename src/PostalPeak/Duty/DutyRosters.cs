@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using Hangfire;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -25,11 +26,24 @@ public sealed record RosterSubmission(long UploadId, string CarrierCode, string 
     IReadOnlyList<Issue> Issues, int ErrorCount);
 
 /// <summary>
+/// A run-up or holiday day of one carrier as the reporting views show it: covered (a roster entry exists), missing (uncovered
+/// past its deadline, the afternoon before), due (uncovered, deadline within <see cref="DutyOptions.RosterDueDays"/>) or later.
+/// </summary>
+public sealed record RosterDay(string CarrierCode, string CarrierName, DateOnly Date, string Phase, string Status, DateTimeOffset Deadline);
+
+/// <summary>One carrier's roster compliance over a season: the days that need a roster so far, and which of them have none.</summary>
+public sealed record RosterCompliance(string CarrierCode, string CarrierName, int Required, int Covered, int Missing,
+    IReadOnlyList<DateOnly> MissingDays, IReadOnlyList<DateOnly> DueDays);
+
+/// <summary>
 /// The duty rosters: received as CSV (the raw file kept whatever its fate), stored one current row per carrier, day,
 /// shift and unit, a replaced row moved to duty_roster_history; read back per season and per moment.
 /// </summary>
-public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> options, IOptions<JobsOptions> jobs)
+public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> options, IOptions<JobsOptions> jobs, IBackgroundJobClient jobClient)
 {
+    /// <summary>A season day as the roster rule reads it (SQL function duty_roster_days: which days need a roster, and which have one).</summary>
+    public sealed record DutyDay(DateOnly DutyDate, string? Phase, bool Required, bool Covered);
+
     private const string EntryColumns = """
         c.code as carrier_code, c.name as carrier_name, r.duty_date, r.shift_start, r.shift_minutes, r.shift_name, r.unit_code,
         r.leader_name, r.leader_position, r.leader_phone, r.operator_name, r.operator_phone, r.hotline, r.hotline_24h,
@@ -110,6 +124,8 @@ public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> optio
             uploadId.ToString(CultureInfo.InvariantCulture), carrierId,
             new { name, size = content.Length, channel, rows = rows.Count, added, replaced, unchanged, errors = issues.ErrorCount });
         await transaction.CommitAsync(cancellationToken);
+        if (status == "accepted")
+            EndCoveredRosterAlerts(uploadId);
         return new RosterSubmission(uploadId, carrierCode, status, rows.Count, added, replaced, unchanged,
             issues.Kept.Where(i => i.Severity == IssueSeverity.Error).ToList(), issues.ErrorCount);
     }
@@ -159,8 +175,13 @@ public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> optio
             uploadId.ToString(CultureInfo.InvariantCulture), carrierId,
             new { name, size = content.Length, channel, format = "json", rows = rows.Count, added, replaced, unchanged, errors = 0 });
         await transaction.CommitAsync(cancellationToken);
+        EndCoveredRosterAlerts(uploadId);
         return new RosterSubmission(uploadId, carrierCode, "accepted", rows.Count, added, replaced, unchanged, [], 0);
     }
+
+    /// <summary>A day just covered ends its duty_roster_missing alert now, not at the next scheduled evaluation.</summary>
+    private void EndCoveredRosterAlerts(long uploadId) =>
+        jobClient.Enqueue<Alerts.AlertEvaluator>(e => e.EvaluateAfterRosterAsync(uploadId, CancellationToken.None));
 
     /// <summary>
     /// Stores checked rows in the caller's transaction: a row for a day, shift and unit already on file replaces it
@@ -258,6 +279,49 @@ public sealed class DutyRosters(NpgsqlDataSource db, IOptions<DutyOptions> optio
             """, new { carrierCode, yesterday = today.AddDays(-1), today, local }, cancellationToken: cancellationToken))).Select(Entry).ToList();
         return carriers.Select(c => new CarrierOnDuty(c.Code, c.Name, rows.Where(r => r.CarrierCode == c.Code).ToList())).ToList();
     }
+
+    /// <summary>The moment a day's roster is due: <see cref="DutyOptions.RosterDeadlineHour"/> on the day before, Vietnam time.</summary>
+    public DateTimeOffset DeadlineOf(DateOnly day) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.AddDays(-1).ToDateTime(new TimeOnly(options.Value.RosterDeadlineHour, 0)), Zone), TimeSpan.Zero);
+
+    /// <summary>
+    /// The days the roster rule judges for one carrier: every day of the seasons not yet over on <paramref name="today"/>, so that
+    /// last season's days (before rosters were kept here) raise nothing, and the day after an uncovered run ends its alert.
+    /// </summary>
+    public static async Task<IReadOnlyList<DutyDay>> DaysToJudgeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int carrierId,
+        DateOnly today, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<DutyDay>(new CommandDefinition("""
+            select d.duty_date, d.phase, d.required, d.covered
+            from duty_roster_days(@carrierId, null, null) d join season s on s.year = d.season
+            where s.tet_date + s.to_offset >= @today
+            order by d.duty_date
+            """, new { carrierId, today }, transaction, cancellationToken: cancellationToken))).AsList();
+
+    /// <summary>The run-up and holiday days of a season, per active carrier (of <paramref name="carrierCode"/>, or every one), with their status at <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyList<RosterDay>> CoverageAsync(int season, string? carrierCode, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var days = await connection.QueryAsync<(string Code, string Name, DateOnly Date, string Phase, bool Covered)>(new CommandDefinition("""
+            select c.code, c.name, d.duty_date, d.phase, d.covered
+            from duty_roster_days(null, null, null) d join carrier c on c.id = d.carrier_id
+            where d.season = @season and d.required and (@carrierCode::text is null or c.code = @carrierCode)
+            order by c.code, d.duty_date
+            """, new { season, carrierCode = Carriers.CarrierCodes.NormalizeOrNull(carrierCode) }, cancellationToken: cancellationToken));
+        var dueBy = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone).DateTime).AddDays(options.Value.RosterDueDays);
+        return days.Select(d =>
+        {
+            var deadline = DeadlineOf(d.Date);
+            var status = d.Covered ? "covered" : deadline <= now ? "missing" : d.Date <= dueBy ? "due" : "later";
+            return new RosterDay(d.Code, d.Name, d.Date, d.Phase, status, TimeZoneInfo.ConvertTime(deadline, Zone));
+        }).ToList();
+    }
+
+    /// <summary>Per carrier: the days due by <paramref name="now"/> (past their deadline), how many are covered, and the uncovered ones, missing or coming due.</summary>
+    public static IReadOnlyList<RosterCompliance> Summarise(IEnumerable<RosterDay> days, DateTimeOffset now) =>
+        days.GroupBy(d => (d.CarrierCode, d.CarrierName)).Select(g => new RosterCompliance(g.Key.CarrierCode, g.Key.CarrierName,
+            g.Count(d => d.Deadline <= now), g.Count(d => d.Deadline <= now && d.Status == "covered"), g.Count(d => d.Status == "missing"),
+            g.Where(d => d.Status == "missing").Select(d => d.Date).ToList(), g.Where(d => d.Status == "due").Select(d => d.Date).ToList()))
+            .ToList();
 
     private RosterEntry Entry(Stored row)
     {

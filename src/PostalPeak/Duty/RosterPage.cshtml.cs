@@ -11,7 +11,7 @@ namespace PostalPeak.Duty;
 
 /// <summary>A season's duty rosters as days × carriers, its CSV, and for a carrier manager the form to send the roster file.</summary>
 [Authorize(Policy = Policies.Person)]
-public sealed class RosterPageModel(DutyRosters rosters, Seasons seasons, IStringLocalizer<Text> text) : PageModel
+public sealed class RosterPageModel(DutyRosters rosters, Seasons seasons, IStringLocalizer<Text> text, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
 
@@ -19,6 +19,8 @@ public sealed class RosterPageModel(DutyRosters rosters, Seasons seasons, IStrin
     public IReadOnlyList<Season> Seasons { get; private set; } = [];
     public IReadOnlyList<(string Code, string Name)> Carriers { get; private set; } = [];
     public ILookup<(DateOnly, string), RosterEntry> Cells { get; private set; } = Array.Empty<RosterEntry>().ToLookup(e => (e.Date, e.CarrierCode));
+    /// <summary>The run-up and holiday days of each carrier with their status (covered, missing, due, later); other days need no roster.</summary>
+    public IReadOnlyDictionary<(DateOnly, string), RosterDay> Required { get; private set; } = new Dictionary<(DateOnly, string), RosterDay>();
     /// <summary>A carrier manager sends the roster of the carrier it is bound to; department staff use the API with ?carrier=.</summary>
     public bool MaySubmit => User.IsInRole(Roles.CarrierManager) && CarrierScope.Of(User).Own is not null;
     /// <summary>The roster typed on a page: a carrier manager for its own carrier, department staff for any.</summary>
@@ -64,5 +66,6 @@ public sealed class RosterPageModel(DutyRosters rosters, Seasons seasons, IStrin
         var entries = await rosters.ListAsync(scope, Window.From, Window.To, HttpContext.RequestAborted);
         Carriers = (await rosters.OnDutyAsync(scope, DateTimeOffset.UtcNow, HttpContext.RequestAborted)).Select(c => (c.CarrierCode, c.CarrierName)).ToList();
         Cells = entries.ToLookup(e => (e.Date, e.CarrierCode));
+        Required = (await rosters.CoverageAsync(Window.Year, scope, clock.GetUtcNow(), HttpContext.RequestAborted)).ToDictionary(d => (d.Date, d.CarrierCode));
     }
 }

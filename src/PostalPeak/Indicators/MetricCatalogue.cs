@@ -115,6 +115,9 @@ public static class MetricCatalogue
     /// <summary>A rule metric only: the days a carrier or unit went without a report.</summary>
     public static readonly Metric MissingReport = new("missing_report", MetricUnit.Days, MetricDirection.LowerIsBetter);
 
+    /// <summary>A rule metric only: the run-up and holiday days a carrier has no duty roster for (Duty.DutyRosters).</summary>
+    public static readonly Metric DutyRosterMissing = new("duty_roster_missing", MetricUnit.Days, MetricDirection.LowerIsBetter);
+
     /// <summary>The indicator fields of the API and CSV exports, in their documented order.</summary>
     public static readonly IReadOnlyList<Metric> Indicators =
     [
@@ -126,7 +129,7 @@ public static class MetricCatalogue
     public static readonly IReadOnlyList<Metric> RuleMetrics =
     [
         DaysToClear, ThroughputRatio, ClearanceRate, BacklogGrowth, Closing, Unaccounted,
-        LossPer10k, DamagePer10k, Lost, Damaged, Returned, ComplaintsPer10k, OpenComplaints, MissingReport,
+        LossPer10k, DamagePer10k, Lost, Damaged, Returned, ComplaintsPer10k, OpenComplaints, MissingReport, DutyRosterMissing,
     ];
 
     /// <summary>What the season comparison and the heatmap can draw.</summary>
@@ -135,7 +138,10 @@ public static class MetricCatalogue
     /// <summary>The figures of each carrier's tile on the overview.</summary>
     public static readonly IReadOnlyList<Metric> Tiles = [Closing, DaysToClear, ThroughputRatio, LossPer10k, ComplaintsPer10k];
 
-    public static readonly IReadOnlyList<Metric> All = [.. Indicators, MissingReport];
+    public static readonly IReadOnlyList<Metric> All = [.. Indicators, MissingReport, DutyRosterMissing];
+
+    /// <summary>The rule metrics judged on days rather than on daily_indicator columns.</summary>
+    public static bool IsDayCount(string code) => code == MissingReport.Code || code == DutyRosterMissing.Code;
 
     internal static readonly Dictionary<string, Func<IndicatorRow, double?>> RowValues = new(StringComparer.Ordinal)
     {

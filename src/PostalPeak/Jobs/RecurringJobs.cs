@@ -8,6 +8,8 @@ namespace PostalPeak.Jobs;
 /// </summary>
 public static class RecurringJobs
 {
+    public const string RosterDeadlineJobId = "alerts.evaluate-roster-deadline";
+
     public static void Register(IRecurringJobManager jobs, JobsOptions options, IConfiguration configuration)
     {
         var local = new RecurringJobOptions { TimeZone = options.Zone() };
@@ -24,6 +26,9 @@ public static class RecurringJobs
         var deadlineHour = configuration.GetValue("Compliance:DeadlineHour", 10);
         jobs.AddOrUpdate<Alerts.AlertEvaluator>("alerts.evaluate", job => job.EvaluateAllAsync(CancellationToken.None),
             configuration["Alerts:EvaluateCron"] ?? $"5 {deadlineHour} * * *", local);
+        // A missing duty roster becomes known at its own hour, the afternoon before the day: the same evaluation, run again then.
+        jobs.AddOrUpdate<Alerts.AlertEvaluator>(RosterDeadlineJobId, job => job.EvaluateAllAsync(CancellationToken.None),
+            $"5 {configuration.GetValue("Duty:RosterDeadlineHour", 17)} * * *", local);
         jobs.AddOrUpdate<Alerts.AlertReminderJob>(Alerts.AlertReminderJob.Id, job => job.RunAsync(CancellationToken.None), Alerts.AlertReminderJob.Cron, local);
         jobs.AddOrUpdate<Incidents.IncidentReminderJob>(Incidents.IncidentReminderJob.Id, job => job.RunAsync(CancellationToken.None),
             Incidents.IncidentReminderJob.Cron, local);

@@ -142,7 +142,7 @@ public sealed class AlertScenarioTests
         return new AlertEvaluator(app.Db, new AlertNotifier(Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(),
             Get<Microsoft.Extensions.Options.IOptions<NotificationOptions>>(), clock, Get<Hangfire.IBackgroundJobClient>()),
             clock, Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Compliance.ComplianceOptions>>(), Get<Microsoft.Extensions.Options.IOptions<PostalPeak.Jobs.JobsOptions>>(),
-            Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Logging.ILogger<AlertEvaluator>>());
+            Get<Microsoft.Extensions.Options.IOptions<AlertsOptions>>(), Get<Microsoft.Extensions.Logging.ILogger<AlertEvaluator>>(), Get<PostalPeak.Duty.DutyRosters>());
     }
 
     [Fact]

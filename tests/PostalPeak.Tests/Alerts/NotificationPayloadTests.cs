@@ -36,7 +36,7 @@ public sealed class NotificationPayloadTests
         var clock = new FixedClock(new DateTimeOffset(2026, 2, 19, 5, 0, 0, TimeSpan.Zero));
         T Get<T>() where T : notnull => app.Services.GetRequiredService<T>();
         var evaluator = new AlertEvaluator(app.Db, new AlertNotifier(Get<IOptions<AlertsOptions>>(), Get<IOptions<JobsOptions>>(), Get<IOptions<NotificationOptions>>(), clock, Get<Hangfire.IBackgroundJobClient>()),
-            clock, Get<IOptions<ComplianceOptions>>(), Get<IOptions<JobsOptions>>(), Get<IOptions<AlertsOptions>>(), Get<ILogger<AlertEvaluator>>());
+            clock, Get<IOptions<ComplianceOptions>>(), Get<IOptions<JobsOptions>>(), Get<IOptions<AlertsOptions>>(), Get<ILogger<AlertEvaluator>>(), Get<PostalPeak.Duty.DutyRosters>());
 
         await evaluator.EvaluateCarrierAsync(1, CancellationToken.None);
 
