@@ -99,7 +99,7 @@ public sealed class AdminInBrowserTests(Infrastructure.Browser browser) : IDispo
         Assert.Equal("ALPHA", me.RootElement.GetProperty("carrier_code").GetString());
         Assert.True(me.RootElement.GetProperty("is_token").GetBoolean());
 
-        Assert.Equal(9, defaultRules);
+        Assert.Equal(10, defaultRules);
         Assert.Contains("Số ngày giải tỏa > 5", before, StringComparison.Ordinal);
         Assert.Equal("5", formThreshold);
         Assert.Contains("Tồn đọng lâu mới giải tỏa được", saved, StringComparison.Ordinal);
