@@ -119,6 +119,7 @@ public sealed partial class NoRawCodesInBrowserTests(SampleSeasonsDatabase sampl
             ["/dashboard"] = ["/dashboard?season=2026&day=2026-02-07"],
             ["/duty"] = ["/duty"],
             ["/duty/roster"] = ["/duty/roster?season=2026"],
+            ["/duty/roster/edit"] = ["/duty/roster/edit?season=2026&carrier=HOATOC"],
             ["/error"] = ["/error"],
             ["/glossary"] = ["/glossary"],
             ["/heatmap"] = ["/heatmap?season=2026&carrier=HOATOC", "/heatmap?season=2026&carrier=HOATOC&metric=throughput_ratio"],
