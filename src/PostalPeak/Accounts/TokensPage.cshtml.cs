@@ -77,7 +77,7 @@ public sealed class TokensPageModel(ApiTokens tokens, Carriers.Carriers carriers
     {
         var carrier = await carriers.FindAsync(CarrierCode);
         if (carrier is null)
-            return NotFound();
+            throw Carriers.Carriers.Unknown(CarrierCode);
         CarrierCode = carrier.Code;
         All = await tokens.ListAsync(CarrierCode);
         return null;

@@ -15,8 +15,7 @@ public sealed class CalendarPageModel(Seasons seasons) : PageModel
     public async Task OnGetAsync()
     {
         All = await seasons.ListAsync();
-        var year = Season ?? Seasons.ComingYear(DateTime.UtcNow);
-        Current = All.FirstOrDefault(s => s.Year == year) ?? All[^1];
+        Current = Seasons.Shown(All, Season, Seasons.ComingYear(DateTime.UtcNow));
         Season = Current.Year;
         var days = Current.Days().ToList();
         // Blank cells before the first day so that every row starts on a Monday.

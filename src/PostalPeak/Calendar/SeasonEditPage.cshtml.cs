@@ -71,8 +71,7 @@ public sealed class SeasonEditPageModel(Seasons seasons, IBackgroundJobClient jo
     private async Task LoadAsync()
     {
         All = await seasons.ListAsync();
-        var year = Season ?? Seasons.ComingYear(DateTime.UtcNow);
-        Current = All.FirstOrDefault(s => s.Year == year) ?? All[^1];
+        Current = Seasons.Shown(All, Season, Seasons.ComingYear(DateTime.UtcNow));
         Season = Current.Year;
     }
 

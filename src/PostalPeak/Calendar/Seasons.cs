@@ -138,8 +138,37 @@ public sealed class Seasons(NpgsqlDataSource db)
         return seasons.Select(s => new Season(s.Year, s.Name, s.TetDate, s.FromOffset, s.ToOffset, phases[s.Year].ToList())).ToList();
     }
 
-    public async Task<Season> GetAsync(int year) =>
-        (await ListAsync()).FirstOrDefault(s => s.Year == year) ?? throw InputException.NotFound("season", year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>A season by year; one that does not exist is a 404 that names the seasons there are.</summary>
+    public async Task<Season> GetAsync(int year) => Pick(await ListAsync(), year);
+
+    /// <summary>
+    /// The season a page shows: the one asked for, which must exist, else <paramref name="fallback"/>, else the latest.
+    /// A page must never draw another season under the year its field still shows.
+    /// </summary>
+    public static Season Shown(IReadOnlyList<Season> all, int? asked, int fallback) =>
+        asked is { } year ? Pick(all, year) : all.FirstOrDefault(s => s.Year == fallback) ?? all[^1];
+
+    /// <summary>Every asked year that is a season, or the 404 for the first that is not.</summary>
+    public async Task CheckAsync(IEnumerable<int> years)
+    {
+        var all = await ListAsync();
+        foreach (var year in years)
+            Pick(all, year);
+    }
+
+    private static Season Pick(IReadOnlyList<Season> all, int year) =>
+        all.FirstOrDefault(s => s.Year == year) ?? throw Unknown(year, all);
+
+    private static InputException Unknown(int year, IReadOnlyList<Season> all)
+    {
+        var years = string.Join(", ", all.Select(s => s.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        // The code stays not_found for API clients; the page and the problem say which seasons there are.
+        return new InputException("not_found", $"No season {year}: the seasons are {years}.", StatusCodes.Status404NotFound)
+        {
+            Key = "Error.unknown_season",
+            Args = [year.ToString(System.Globalization.CultureInfo.InvariantCulture), years],
+        };
+    }
 
     /// <summary>Replaces a season's name, window and phases. Phases must lie inside the window and not overlap.</summary>
     public async Task<Season> UpdateAsync(int year, string name, int fromOffset, int toOffset, IReadOnlyList<Phase> phases, Actor actor)

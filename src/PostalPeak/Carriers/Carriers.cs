@@ -86,7 +86,23 @@ public sealed partial class Carriers(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<Carrier>(sql, new { code = CarrierCodes.Normalize(code) });
     }
 
-    public async Task<Carrier> GetAsync(string code) => await FindAsync(code) ?? throw InputException.NotFound("carrier", code);
+    public async Task<Carrier> GetAsync(string code) => await FindAsync(code) ?? throw Unknown(code);
+
+    /// <summary>
+    /// The carrier filter of a page's query (<see cref="Accounts.CarrierScope.Filter"/>), refusing a code no carrier has
+    /// with a 404 that says so. A carrier's reader naming any other code is refused by the scope first, the same for a
+    /// missing carrier as for another's, so the check tells it nothing.
+    /// </summary>
+    public async Task<string?> FilterAsync(Accounts.CarrierScope scope, string? requested)
+    {
+        var code = scope.Filter(requested);
+        if (code is not null && await FindAsync(code) is null)
+            throw Unknown(code);
+        return code;
+    }
+
+    public static InputException Unknown(string code) =>
+        new("not_found", $"No carrier with code {code}.", StatusCodes.Status404NotFound) { Key = "Error.CarrierNotFound", Args = ["carrier", code] };
 
     public async Task<IReadOnlyList<Carrier>> ListAsync(string? onlyCode = null)
     {

@@ -55,7 +55,7 @@ public sealed class ContactsPageModel(Carriers carriers, IStringLocalizer<Text> 
     private async Task<IActionResult?> LoadAsync()
     {
         if (await carriers.FindAsync(CarrierCode) is not { } carrier)
-            return NotFound();
+            throw Carriers.Unknown(CarrierCode);
         (Carrier, CarrierCode) = (carrier, carrier.Code);
         return null;
     }

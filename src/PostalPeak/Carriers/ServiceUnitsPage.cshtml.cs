@@ -66,7 +66,7 @@ public sealed partial class ServiceUnitsPageModel(Carriers carriers, ServiceUnit
     private async Task<IActionResult?> LoadAsync()
     {
         if (await carriers.FindAsync(CarrierCode) is not { } carrier)
-            return NotFound();
+            throw Carriers.Unknown(CarrierCode);
         (Carrier, CarrierCode) = (carrier, carrier.Code);
         List = await serviceUnits.GetAsync(carrier.Code);
         if (MayEdit)

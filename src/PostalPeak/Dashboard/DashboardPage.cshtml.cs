@@ -56,8 +56,7 @@ public sealed class DashboardPageModel(IndicatorQuery indicators, AlertRules rul
         var carrier = CarrierScope.Of(User).Filter();
         FiguresVersion = await Indicators.IndicatorRefresh.DataVersionAsync(db, carrier, cancellationToken);
         var all = await seasons.ListAsync();
-        var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
-        Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
+        Current = Seasons.Shown(all, Season, await Seasons.DefaultYearAsync(db, DateTime.UtcNow, carrier, cancellationToken));
         Season = Current.Year;
         SeasonDays = await indicators.RollUpAsync(new IndicatorFilter([Current.Year], carrier, null, null, null, "day", "carrier"), cancellationToken);
         // By default the headline day: the latest whose reports are (nearly) all in, of the carriers the reader may see.

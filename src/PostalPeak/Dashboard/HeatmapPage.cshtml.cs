@@ -6,7 +6,7 @@ using PostalPeak.Indicators;
 namespace PostalPeak.Dashboard;
 
 /// <summary>Units × days of one indicator, for one carrier or all: where and when it went wrong. The chart, then the same figures as a table.</summary>
-public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db, Alerts.AlertRules rules,
+public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db, Alerts.AlertRules rules, Calendar.Seasons seasons, Carriers.Carriers carriers,
     Microsoft.Extensions.Localization.IStringLocalizer<Shell.Text> t) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
@@ -22,10 +22,11 @@ public sealed class HeatmapPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDat
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
+        Season = Calendar.Seasons.Shown(await seasons.ListAsync(), Season,
+            await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken)).Year;
         var metric = MetricCatalogue.Charted.FirstOrDefault(m => m.Code == Metric) ?? MetricCatalogue.DaysToClear;
         Metric = metric.Code;
-        Carrier = CarrierScope.Of(User).Filter(Carrier);
+        Carrier = await carriers.FilterAsync(CarrierScope.Of(User), Carrier);
         Query = $"season={Season}&metric={Metric}" + (Carrier is null ? "" : $"&carrier={Uri.EscapeDataString(Carrier)}");
         // The rows the chart endpoint draws for this query (by unit, day by day).
         // The colours are the metric's general alert thresholds, as the image draws them (GET /charts/heatmap.png).

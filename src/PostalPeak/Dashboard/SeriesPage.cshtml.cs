@@ -9,7 +9,7 @@ namespace PostalPeak.Dashboard;
 /// One carrier, one unit, or the province over a season: the charts and the daily table behind them. The
 /// same page drills down: province → carrier → unit, every filter in the URL.
 /// </summary>
-public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db) : PageModel
+public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlDataSource db, Calendar.Seasons seasons, Carriers.Carriers carriers) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Season { get; set; }
     [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
@@ -21,9 +21,10 @@ public sealed class SeriesPageModel(IndicatorQuery indicators, Npgsql.NpgsqlData
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Season ??= await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
-        Carrier = CarrierScope.Of(User).Filter(Carrier);
-        Unit = string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
+        Carrier = await carriers.FilterAsync(CarrierScope.Of(User), Carrier);
+        Unit = await PostalPeak.Units.UnitEndpoints.KnownAsync(db, Unit, Carrier, cancellationToken);
+        Season = Calendar.Seasons.Shown(await seasons.ListAsync(), Season,
+            await Calendar.Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken)).Year;
         var by = Unit is not null ? "unit" : Carrier is not null ? "carrier" : "province";
         Days = await indicators.RollUpAsync(new IndicatorFilter([Season.Value], Carrier, Unit, null, null, "day", by), cancellationToken);
         // The units to drill into, worst backlog first.

@@ -37,8 +37,7 @@ public sealed class SummaryPageModel(IndicatorQuery indicators, ComplianceReport
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var all = await seasons.ListAsync();
-        var year = Season ?? await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
-        Current = all.FirstOrDefault(s => s.Year == year) ?? all[^1];
+        Current = Seasons.Shown(all, Season, await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken));
         Season = Current.Year;
         var carrier = CarrierScope.Of(User).Filter();
         Headline = await overview.HeadlineAsync(Current.Year, carrier, cancellationToken);

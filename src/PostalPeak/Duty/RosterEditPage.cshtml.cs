@@ -119,7 +119,7 @@ public sealed class RosterEditPageModel(DutyRosters rosters, Seasons seasons, Ca
         var scope = CarrierScope.Of(User);
         var code = scope.Filter(Carrier);
         Seasons = await seasons.ListAsync();
-        Window = Seasons.FirstOrDefault(s => s.Year == (Season ?? Calendar.Seasons.ComingYear(DateTime.UtcNow))) ?? Seasons[^1];
+        Window = Calendar.Seasons.Shown(Seasons, Season, Calendar.Seasons.ComingYear(DateTime.UtcNow));
         Season = Window.Year;
         if (scope.EveryCarrier)
             CarrierChoices = (await carriers.ListAsync()).Where(c => c.Active).ToList();

@@ -61,7 +61,7 @@ public sealed class RosterPageModel(DutyRosters rosters, Seasons seasons, IStrin
     {
         var scope = CarrierScope.Of(User).Filter();
         Seasons = await seasons.ListAsync();
-        Window = Seasons.FirstOrDefault(s => s.Year == (Season ?? Calendar.Seasons.ComingYear(DateTime.UtcNow))) ?? Seasons[^1];
+        Window = Calendar.Seasons.Shown(Seasons, Season, Calendar.Seasons.ComingYear(DateTime.UtcNow));
         Season = Window.Year;
         var entries = await rosters.ListAsync(scope, Window.From, Window.To, HttpContext.RequestAborted);
         Carriers = (await rosters.OnDutyAsync(scope, DateTimeOffset.UtcNow, HttpContext.RequestAborted)).Select(c => (c.CarrierCode, c.CarrierName)).ToList();

@@ -8,7 +8,7 @@ using PostalPeak.Shell;
 namespace PostalPeak.Incidents;
 
 /// <summary>Incidents, newest first, with filters; a carrier manager reports one here ("Báo cáo sự cố").</summary>
-public sealed class IncidentsPageModel(IncidentStore store, IStringLocalizer<Text> text) : PageModel
+public sealed class IncidentsPageModel(IncidentStore store, Carriers.Carriers carriers, IStringLocalizer<Text> text) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     [BindProperty(SupportsGet = true)] public string? Carrier { get; set; }
@@ -38,7 +38,7 @@ public sealed class IncidentsPageModel(IncidentStore store, IStringLocalizer<Tex
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var carrier = CarrierScope.Of(User).Filter(Carrier);
+        var carrier = await carriers.FilterAsync(CarrierScope.Of(User), Carrier);
         try
         {
             Incidents = await store.ListAsync(new IncidentFilter(carrier, string.IsNullOrWhiteSpace(State) ? null : State, null,

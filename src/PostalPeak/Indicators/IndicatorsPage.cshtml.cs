@@ -27,8 +27,10 @@ public sealed class IndicatorsPageModel(IndicatorQuery query, Seasons seasons, N
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Season ??= await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken);
-        Phases = (await seasons.ListAsync()).FirstOrDefault(s => s.Year == Season)?.Phases.ToDictionary(p => p.Code) ?? new Dictionary<string, Phase>();
+        var shown = Seasons.Shown(await seasons.ListAsync(), Season,
+            await Seasons.DefaultYearAsync(db, DateTime.UtcNow, CarrierScope.Of(User).Filter(), cancellationToken));
+        Season = shown.Year;
+        Phases = shown.Phases.ToDictionary(p => p.Code);
         Rows = await query.RollUpAsync(new IndicatorFilter([Season.Value], CarrierScope.Of(User).Filter(),
             null, null, null, GroupBy: "phase", By: "carrier"), cancellationToken);
     }
