@@ -20,8 +20,18 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
+    /// <summary>What the last post did, carried over its redirect (post, redirect, get: a reload does not post again).</summary>
+    [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+
+    private static readonly Dictionary<string, string> DoneMessages = new()
+    {
+        ["acknowledged"] = "Alerts.AcknowledgedDone",
+        ["silenced"] = "Alerts.SilencedDone",
+    };
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        Message ??= Done is not null && DoneMessages.TryGetValue(Done, out var key) ? key : null;
         // Another carrier's alert is refused in the words of a missing one (the error page explains "not found").
         Detail = await store.GetForAsync(Id, CarrierScope.Of(User), cancellationToken);
         return Page();
@@ -34,7 +44,8 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
     {
         if (!User.IsDepartment())
             return Forbid();
-        await TryAsync(async () => { await store.AcknowledgeAsync(Id, Note, Actor.From(HttpContext)); Message = "Alerts.AcknowledgedDone"; });
+        if (await TryAsync(() => store.AcknowledgeAsync(Id, Note, Actor.From(HttpContext))))
+            return Redirect($"/alerts/{Id}?done=acknowledged");
         return await OnGetAsync(cancellationToken);
     }
 
@@ -44,29 +55,26 @@ public sealed class AlertDetailPageModel(AlertStore store, TimeProvider clock, I
             return Forbid();
         var alert = (await store.GetForAsync(Id, CarrierScope.Of(User), cancellationToken)).Alert;
         var scope = Scope ?? "";
-        await TryAsync(async () =>
-        {
-            await store.SilenceAsync(scope.Contains("rule", StringComparison.Ordinal) ? alert.RuleCode : null,
+        if (await TryAsync(() => store.SilenceAsync(scope.Contains("rule", StringComparison.Ordinal) ? alert.RuleCode : null,
                 scope.Contains("carrier", StringComparison.Ordinal) ? alert.CarrierCode : null,
                 scope.Contains("unit", StringComparison.Ordinal) && alert.UnitCode.Length > 0 ? alert.UnitCode : null,
-                clock.GetUtcNow().UtcDateTime.AddHours(Math.Clamp(Hours, 1, 24 * 30)), Reason ?? "", Actor.From(HttpContext), clock);
-            Message = "Alerts.SilencedDone";
-            ModelState.Clear();
-            (Reason, Scope, Hours) = (null, "rule_carrier_unit", 24);
-        });
+                clock.GetUtcNow().UtcDateTime.AddHours(Math.Clamp(Hours, 1, 24 * 30)), Reason ?? "", Actor.From(HttpContext), clock)))
+            return Redirect($"/alerts/{Id}?done=silenced");
         return await OnGetAsync(cancellationToken);
     }
 
-    private async Task TryAsync(Func<Task> action)
+    private async Task<bool> TryAsync(Func<Task> action)
     {
         try
         {
             await action();
+            return true;
         }
         catch (InputException e)
         {
             Error = text.Explain(e);
             Response.StatusCode = e.Status;
+            return false;
         }
     }
 }

@@ -33,6 +33,8 @@ public sealed record AlertSummary
     public DateTime? AcknowledgedAt { get; init; }
     public string? AcknowledgedBy { get; init; }
     public string? AcknowledgeNote { get; init; }
+    /// <summary>The latest end of the silences in force that cover this alert: no notification goes out before it.</summary>
+    public DateTime? SilencedUntil { get; init; }
 }
 
 public sealed record AlertEventRow(DateTime At, string Kind, DateOnly? ReportDate, string? Actor, string? Note);
@@ -71,7 +73,11 @@ public sealed class AlertStore(NpgsqlDataSource db, IOptions<JobsOptions> jobs)
                c.code as carrier_code, a.unit_code,
                unit_name(a.unit_code) as unit_name,
                a.state, a.started_on, a.firing_on, a.last_held_on, a.resolved_on, a.value, a.threshold,
-               a.opened_at, a.raised_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.acknowledge_note
+               a.opened_at, a.raised_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.acknowledge_note,
+               (select max(s.ends_at) from alert_silence s
+                where s.cancelled_at is null and s.ends_at > now()
+                  and (s.rule_id is null or s.rule_id = a.rule_id) and (s.carrier_id is null or s.carrier_id = a.carrier_id)
+                  and (s.unit_code is null or s.unit_code = a.unit_code)) as silenced_until
         from alert a join alert_rule r on r.id = a.rule_id join carrier c on c.id = a.carrier_id
         """;
 

@@ -26,6 +26,12 @@ public static class ReportColumns
 
     public static readonly IReadOnlyList<string> Required = [ReportDate, UnitCode, Received, Delivered];
 
+    /// <summary>
+    /// The header of the downloadable template: every column the reader knows, in the report's order, but the carrier
+    /// code, which the upload already says.
+    /// </summary>
+    public static IEnumerable<string> TemplateHeader => Aliases.Keys.Where(c => c != CarrierCode);
+
     /// <summary>Canonical name → accepted aliases, as written in files (normalised when compared).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Aliases = new Dictionary<string, string[]>
     {

@@ -50,6 +50,11 @@ public static class UploadEndpoints
             return Results.Ok(new UploadDetail(upload, issues, issues.Count));
         });
 
+        // A file to fill in rather than a layout to copy from a guide.
+        uploads.MapGet("/template.csv", () => Results.Text(string.Join(',', ReportColumns.TemplateHeader) + "\r\n",
+                "text/csv; charset=utf-8"))
+            .WithName("UploadTemplate");
+
         uploads.MapGet("/{id:long}/errors.csv", async Task<IResult> (long id, CarrierScope scope, UploadStore store, HttpContext http) =>
         {
             var upload = await store.FindForAsync(id, scope);

@@ -88,6 +88,7 @@ public static class ShellExtensions
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         app.MapGet("/site.css", () => Results.Text(SiteCss.Value, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapScripts();
+        app.MapFavicon();
 
         // The language switch in the page header: a form post, so it carries the anti-forgery token like every form.
         app.MapPost("/culture", ([FromForm] string culture, [FromForm] string? returnUrl, HttpContext context) =>

@@ -132,14 +132,47 @@ public sealed class AlertPageTests
 
         Assert.DoesNotContain("data-test=\"acknowledge\"", managerView, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
-        Assert.Contains("Đã tiếp nhận cảnh báo.", await acknowledged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, silenced.StatusCode);
+        // Post, redirect, get: the page a reload fetches again names no handler.
+        Assert.Equal(HttpStatusCode.Redirect, acknowledged.StatusCode);
+        Assert.Equal($"/alerts/{id}?done=acknowledged", acknowledged.Headers.Location!.OriginalString);
+        Assert.Contains("Đã tiếp nhận cảnh báo.", await analyst.GetStringAsync(acknowledged.Headers.Location), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, silenced.StatusCode);
+        Assert.Equal($"/alerts/{id}?done=silenced", silenced.Headers.Location!.OriginalString);
+        Assert.Contains("Đã tạm tắt thông báo.", await analyst.GetStringAsync(silenced.Headers.Location), StringComparison.Ordinal);
         Assert.Contains("Doanh nghiệp đang xử lý", silences, StringComparison.Ordinal);
         var active = Assert.Single(await app.Services.GetRequiredService<AlertStore>().SilencesAsync(true));
         Assert.Equal(("lost_parcels", "ALPHA", (string?)null), (active.RuleCode, active.CarrierCode, active.UnitCode));
         Assert.InRange((active.EndsAt - DateTime.UtcNow).TotalHours, 11.9, 12.1);
         Assert.Equal(1, await app.CountAuditAsync("alert.silence"));
+    }
+
+    [Fact]
+    public async Task TheListMarksASilencedAlertAndOffersSilencesOnlyToDepartmentStaff()
+    {
+        var (app, id) = await AppWithFiringAlertAsync();
+        await using var _ = app;
+        using var analyst = await app.SignedInClientAsync("analyst");
+        using var admin = await app.SignedInClientAsync("admin");
+        using var manager = await app.SignedInClientAsync("manager");
+
+        var beforeSilence = await analyst.GetStringAsync("/alerts");
+        var until = new DateTime(2030, 1, 2, 3, 4, 0, DateTimeKind.Utc);
+        await app.Services.GetRequiredService<AlertStore>().SilenceAsync("lost_parcels", "ALPHA", null, until, "Đang xử lý",
+            Actor.CommandLine(), TimeProvider.System);
+        var silenced = await analyst.GetStringAsync("/alerts");
+        var english = await analyst.GetStringAsync("/alerts?culture=en-US");
+        var managerList = await manager.GetStringAsync("/alerts");
+        var adminList = await admin.GetStringAsync("/alerts");
+
+        Assert.DoesNotContain("data-test=\"silenced\"", beforeSilence, StringComparison.Ordinal);
+        // 03:04 UTC is 10:04 in Vietnam.
+        Assert.Contains("Tạm tắt thông báo đến 02/01/2030 10:04", silenced, StringComparison.Ordinal);
+        Assert.Contains("Silenced until 02/01/2030 10:04", english, StringComparison.Ordinal);
+        Assert.Contains("Tạm tắt thông báo đến 02/01/2030 10:04", managerList, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/alerts/silences\"", managerList, StringComparison.Ordinal);
+        Assert.Contains("href=\"/alerts/silences\"", silenced, StringComparison.Ordinal);
+        Assert.Contains("href=\"/alerts/silences\"", adminList, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/alerts/{id}\"", managerList, StringComparison.Ordinal);
     }
 
     [Fact]

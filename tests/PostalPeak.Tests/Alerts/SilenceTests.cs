@@ -162,8 +162,8 @@ public sealed class SilenceTests
         var response = await analyst.PostAsync($"/alerts/{id}?handler=Silence", form);
         var detail = await analyst.GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{id}");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var history = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var history = await analyst.GetStringAsync(response.Headers.Location);
         Assert.Contains("<td>Tạm tắt thông báo</td>", history, StringComparison.Ordinal);
         Assert.Contains("Đã gọi điện cho bưu cục", history, StringComparison.Ordinal);
         var silenced = detail.GetProperty("events").EnumerateArray().Last();

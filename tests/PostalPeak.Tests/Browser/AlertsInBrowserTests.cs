@@ -38,6 +38,7 @@ public sealed class AlertsInBrowserTests(Infrastructure.Browser browser) : IDisp
         await page.ClickAsync("[data-test=acknowledge]");
         var acknowledged = await page.Locator("p.notice[role=status]").InnerTextAsync();
         var acknowledgeFormsLeft = await page.Locator("[data-test=acknowledge]").CountAsync();
+        var addressAfterAcknowledge = page.Url;
         await page.SelectOptionAsync("#Scope", "carrier");
         await page.FillAsync("#Hours", "12");
         await page.FillAsync("#Reason", "Doanh nghiệp đang kiểm kê lại");
@@ -55,6 +56,7 @@ public sealed class AlertsInBrowserTests(Infrastructure.Browser browser) : IDisp
         Assert.True(points >= 2, $"{points} points drawn");
         Assert.Equal("Đã tiếp nhận cảnh báo.", acknowledged.Trim());
         Assert.Equal(0, acknowledgeFormsLeft); // nothing left to acknowledge
+        Assert.DoesNotContain("handler", addressAfterAcknowledge, StringComparison.Ordinal); // a reload does not post again
         Assert.Equal("Đã tạm tắt thông báo.", silenced.Trim());
         Assert.Equal("", reasonAfterwards); // the form is ready for another silence, not a resubmission
         Assert.Contains("Đã tiếp nhận", history, StringComparison.Ordinal);

@@ -5,6 +5,27 @@ namespace PostalPeak.Tests.Shell;
 public sealed class ShellTests
 {
     [Fact]
+    public async Task TheSiteIconIsServedAndEveryPageLinksIt()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = app.Client();
+
+        var ico = await client.GetAsync("/favicon.ico");
+        var svg = await client.GetAsync("/favicon.svg");
+        var page = await client.GetStringAsync("/account/sign-in");
+
+        Assert.Equal(HttpStatusCode.OK, ico.StatusCode);
+        Assert.Equal("image/x-icon", ico.Content.Headers.ContentType!.MediaType);
+        // An icon file starts with a reserved zero and type 1.
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, (await ico.Content.ReadAsByteArrayAsync())[..4]);
+        Assert.Equal(HttpStatusCode.OK, svg.StatusCode);
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("<svg", await svg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"icon\" href=\"/favicon.svg\"", page, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"icon\" href=\"/favicon.ico\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HealthzAnswers200WhenTheDatabaseDoes()
     {
         await using var app = await TestApp.StartAsync();
