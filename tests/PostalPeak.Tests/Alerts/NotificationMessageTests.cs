@@ -104,10 +104,10 @@ public sealed class NotificationMessageTests
 
         var body = AlertMessages.EmailBody(notice, null);
 
-        Assert.StartsWith("[PostalPeak] ĐÃ HẾT: ", AlertMessages.Subject(notice), StringComparison.Ordinal);
+        Assert.StartsWith("[PostalPeak] ĐÃ KẾT THÚC: ", AlertMessages.Subject(notice), StringComparison.Ordinal);
         Assert.Contains("Đơn vị: toàn doanh nghiệp", body, StringComparison.Ordinal);
         Assert.Contains("Unit: the whole carrier", body, StringComparison.Ordinal);
-        Assert.Contains("Hết từ ngày báo cáo: 09/02/2026", body, StringComparison.Ordinal);
+        Assert.Contains("Kết thúc từ ngày báo cáo: 09/02/2026", body, StringComparison.Ordinal);
         Assert.Contains("Resolved on report day: 2026-02-09", body, StringComparison.Ordinal);
         Assert.Contains("Value: none", body, StringComparison.Ordinal);
     }
