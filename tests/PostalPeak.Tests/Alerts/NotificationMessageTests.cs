@@ -82,7 +82,7 @@ public sealed class NotificationMessageTests
         Assert.Contains("Giá trị: 1.234,67 (ngưỡng: > 3)", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Bắt đầu từ ngày báo cáo: 03/02/2026", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Cảnh báo từ ngày báo cáo: 04/02/2026", vietnamese, StringComparison.Ordinal);
-        Assert.Contains("Mức độ: cảnh báo", vietnamese, StringComparison.Ordinal);
+        Assert.Contains("Mức độ: cần chú ý", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Số liệu do doanh nghiệp tự báo cáo.", vietnamese, StringComparison.Ordinal);
         Assert.Contains("https://postalpeak.example/alerts/42", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Carrier: Carrier ALPHA (ALPHA)", english, StringComparison.Ordinal);
