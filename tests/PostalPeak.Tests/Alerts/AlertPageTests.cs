@@ -109,9 +109,9 @@ public sealed class AlertPageTests
         var english = await analyst.GetStringAsync($"/alerts/{id}?culture=en-US");
 
         Assert.Contains("Nhiều bưu gửi thất lạc trong ngày", list, StringComparison.Ordinal);
-        Assert.Contains("Đang cảnh báo", list, StringComparison.Ordinal);
+        Assert.Contains("Đang diễn ra", list, StringComparison.Ordinal);
         Assert.Contains("data-test=\"alert-series\"", detail, StringComparison.Ordinal);
-        Assert.Contains("Phát cảnh báo", detail, StringComparison.Ordinal);
+        Assert.Contains("Bắt đầu diễn ra", detail, StringComparison.Ordinal);
         Assert.Contains("Many parcels lost in a day", english, StringComparison.Ordinal);
         Assert.Contains("data-test=\"acknowledge\"", detail, StringComparison.Ordinal);
     }

@@ -93,7 +93,7 @@ public sealed class MissingReportDetailTests
         Assert.Equal(2, page.Split("data-report=\"missing\"").Length - 1);
         Assert.Equal(8, page.Split("data-report=\"reported\"").Length - 1);
         Assert.Contains("<td>07/02/2024</td>", page, StringComparison.Ordinal);
-        Assert.Contains("Thiếu báo cáo", page, StringComparison.Ordinal);
+        Assert.Contains("Chưa báo cáo", page, StringComparison.Ordinal);
         Assert.Contains("Đã gửi báo cáo", page, StringComparison.Ordinal);
         Assert.Contains("Reports day by day", english, StringComparison.Ordinal);
         Assert.Contains(">Missing</td>", english, StringComparison.Ordinal);

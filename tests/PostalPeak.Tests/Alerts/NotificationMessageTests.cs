@@ -82,7 +82,7 @@ public sealed class NotificationMessageTests
         Assert.Contains("Giá trị: 1.234,67 (ngưỡng: > 3)", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Bắt đầu từ ngày báo cáo: 03/02/2026", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Cảnh báo từ ngày báo cáo: 04/02/2026", vietnamese, StringComparison.Ordinal);
-        Assert.Contains("Mức độ: cảnh báo", vietnamese, StringComparison.Ordinal);
+        Assert.Contains("Mức độ: cần chú ý", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Số liệu do doanh nghiệp tự báo cáo.", vietnamese, StringComparison.Ordinal);
         Assert.Contains("https://postalpeak.example/alerts/42", vietnamese, StringComparison.Ordinal);
         Assert.Contains("Carrier: Carrier ALPHA (ALPHA)", english, StringComparison.Ordinal);
@@ -104,10 +104,10 @@ public sealed class NotificationMessageTests
 
         var body = AlertMessages.EmailBody(notice, null);
 
-        Assert.StartsWith("[PostalPeak] ĐÃ HẾT: ", AlertMessages.Subject(notice), StringComparison.Ordinal);
+        Assert.StartsWith("[PostalPeak] ĐÃ KẾT THÚC: ", AlertMessages.Subject(notice), StringComparison.Ordinal);
         Assert.Contains("Đơn vị: toàn doanh nghiệp", body, StringComparison.Ordinal);
         Assert.Contains("Unit: the whole carrier", body, StringComparison.Ordinal);
-        Assert.Contains("Hết từ ngày báo cáo: 09/02/2026", body, StringComparison.Ordinal);
+        Assert.Contains("Kết thúc từ ngày báo cáo: 09/02/2026", body, StringComparison.Ordinal);
         Assert.Contains("Resolved on report day: 2026-02-09", body, StringComparison.Ordinal);
         Assert.Contains("Value: none", body, StringComparison.Ordinal);
     }

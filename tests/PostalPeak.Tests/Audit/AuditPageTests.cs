@@ -5,7 +5,7 @@ using PostalPeak.Audit;
 
 namespace PostalPeak.Tests.Audit;
 
-public sealed class AuditPageTests
+public sealed partial class AuditPageTests
 {
     [Fact]
     public async Task TheAuditPageListsTheNewestFirstAndFiltersByActorActionEntityAndDay()
@@ -73,9 +73,50 @@ public sealed class AuditPageTests
         Assert.DoesNotContain("href=\"/admin/audit\"", await analyst.GetStringAsync("/"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "Đăng nhập")]
+    [InlineData("&culture=en-US", "Signed in")]
+    public async Task EachAuditEntryNamesItsActionInWordsWithTheCodeOnlyInSmallPrint(string culture, string signedIn)
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.AddUserAsync("admin", Roles.Admin);
+        using var admin = await app.SignedInClientAsync("admin", antiforgeryHeader: true);
+
+        var page = await admin.GetStringAsync($"/admin/audit?action=user.sign_in{culture}");
+
+        Assert.Contains($"<td data-action=\"user.sign_in\">{System.Net.WebUtility.HtmlEncode(signedIn)} <small><code>user.sign_in</code></small></td>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryActionWrittenToTheAuditLogHasANameInBothLanguages()
+    {
+        var codes = Directory.GetFiles(Path.Combine(Storage.MigrationTests.RepositoryRoot(), "src"), "*.cs", SearchOption.AllDirectories)
+            .SelectMany(file => AuditWrites().Matches(File.ReadAllText(file)))
+            .SelectMany(write => ActionCode().Matches(write.Value).Select(code => code.Groups["code"].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        var folder = Path.Combine(Storage.MigrationTests.RepositoryRoot(), "src", "PostalPeak", "Shell");
+        static HashSet<string> Keys(string file) => System.Xml.Linq.XDocument.Load(file).Root!.Elements("data")
+            .Select(d => d.Attribute("name")!.Value).ToHashSet(StringComparer.Ordinal);
+        var vietnamese = Keys(Path.Combine(folder, "Text.resx"));
+        var english = Keys(Path.Combine(folder, "Text.en.resx"));
+
+        Assert.Contains("user.sign_in", codes);
+        Assert.Contains("alert_rule.create", codes);
+        Assert.All(codes, code => Assert.True(vietnamese.Contains($"Audit.Action.{code}") && english.Contains($"Audit.Action.{code}"),
+            $"no Audit.Action.{code} in Text.resx and Text.en.resx"));
+    }
+
+    /// <summary>A call that writes an audit entry, up to the end of its statement.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"AuditLog\.WriteAsync\([^;]*;")]
+    private static partial System.Text.RegularExpressions.Regex AuditWrites();
+
+    /// <summary>An action code: a quoted word, a dot, a word ("user.sign_in"); the target types have no dot.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("\"(?<code>[a-z_]+\\.[a-z_]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex ActionCode();
+
     private static int Rows(string page) =>
         page.Contains("data-test=\"audit\"", StringComparison.Ordinal) ? Actions(page).Count : 0;
 
     private static List<string> Actions(string page) =>
-        System.Text.RegularExpressions.Regex.Matches(page, "<td><code>([a-z_.]+)</code></td>").Select(m => m.Groups[1].Value).ToList();
+        System.Text.RegularExpressions.Regex.Matches(page, "<td data-action=\"([a-z_.]+)\">").Select(m => m.Groups[1].Value).ToList();
 }

@@ -116,7 +116,7 @@ public sealed class ColourScaleTests
 
         Assert.Equal([ColourBand.Critical, ColourBand.Warning, ColourBand.Ok, ColourBand.Off], vi.Select(k => k.Band));
         Assert.Equal("Nghiêm trọng: Số ngày giải tỏa ≥ 12", vi[0].Text);
-        Assert.Equal("Cảnh báo: Số ngày giải tỏa > 5,5 (theo giai đoạn: Cận Tết: 8; Nghỉ Tết: tắt)", vi[1].Text);
+        Assert.Equal("Cần chú ý: Số ngày giải tỏa > 5,5 (theo giai đoạn: Cận Tết: 8; Nghỉ Tết: tắt)", vi[1].Text);
         Assert.Contains("5.5", en[1].Text, StringComparison.Ordinal);
         Assert.Contains("Run-up: 8", en[1].Text, StringComparison.Ordinal);
         Assert.All(vi.Concat(en), k => Assert.DoesNotContain("days_to_clear", k.Text, StringComparison.Ordinal));
@@ -178,7 +178,7 @@ public sealed class ColourScaleTests
         Assert.Empty(plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>());
         var legend = plot.Legend.ManualItems.Select(i => i.LabelText).ToList();
         Assert.Contains("Nghiêm trọng: Số ngày giải tỏa > 10", legend);
-        Assert.Contains("Cảnh báo: Số ngày giải tỏa > 5", legend);
+        Assert.Contains("Cần chú ý: Số ngày giải tỏa > 5", legend);
     }
 
     [Fact]

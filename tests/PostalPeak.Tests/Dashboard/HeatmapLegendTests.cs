@@ -82,7 +82,7 @@ public sealed partial class HeatmapLegendTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         // The migration's rule: warning past 5 days, 8 in the run-up, 7 in the recovery, muted over the holiday.
         var legendBefore = Legend(before);
-        Assert.Contains("Cảnh báo: Số ngày giải tỏa > 5 (theo giai đoạn: Cận Tết: 8; Nghỉ Tết: tắt; Sau Tết: 7)", legendBefore, StringComparison.Ordinal);
+        Assert.Contains("Cần chú ý: Số ngày giải tỏa > 5 (theo giai đoạn: Cận Tết: 8; Nghỉ Tết: tắt; Sau Tết: 7)", legendBefore, StringComparison.Ordinal);
         Assert.DoesNotContain("Nghiêm trọng", legendBefore, StringComparison.Ordinal);
         Assert.DoesNotContain("phân bố", legendBefore, StringComparison.Ordinal);
         // 6 days to clear is past 5 in the peak, within 8 in the run-up; 3 is within; 12 is past 5 with no critical rule yet.
@@ -94,7 +94,7 @@ public sealed partial class HeatmapLegendTests
         Assert.Equal("warn", bandsBefore[("382", "05/02")]);
 
         var legendAfter = Legend(after);
-        Assert.Contains("Cảnh báo: Số ngày giải tỏa > 6,5 (theo giai đoạn", legendAfter, StringComparison.Ordinal);
+        Assert.Contains("Cần chú ý: Số ngày giải tỏa > 6,5 (theo giai đoạn", legendAfter, StringComparison.Ordinal);
         Assert.Contains("Nghiêm trọng: Số ngày giải tỏa > 10", legendAfter, StringComparison.Ordinal);
         Assert.Contains("Warning: Days to clear > 6.5 (by phase: Run-up: 8; Holiday: muted; Recovery: 7)", Legend(english), StringComparison.Ordinal);
         var bandsAfter = Bands(after);

@@ -104,11 +104,11 @@ public sealed partial class DemoInBrowserTests(Infrastructure.Browser browser) :
         Assert.Equal(["Admin", "Analyst", "CarrierManager"], accounts.Keys.Order(StringComparer.Ordinal));
         // The latest season stops four days before Tết 2026 (17 February), in the run-up.
         Assert.Contains("13/02/2026", banner, StringComparison.Ordinal);
-        Assert.Matches(@"Cảnh báo đang phát: [1-9]", firing);
+        Assert.Matches(@"Cảnh báo đang diễn ra: [1-9]", firing);
         Assert.Equal(6, tiles);
         Assert.Contains("HOATOC", firingOnDashboard, StringComparison.Ordinal);
         Assert.Contains("LAMSON", firingOnDashboard, StringComparison.Ordinal);
-        Assert.Matches("Cảnh báo đang phát: [1-9]", hoatocTile);
+        Assert.Matches("Cảnh báo đang diễn ra: [1-9]", hoatocTile);
         Assert.Matches("unit=(15448|15853)$", hoatocWorst);
         Assert.True(chartLoaded, "the province backlog chart did not load");
         Assert.True(mails > 0, "no e-mail reached the local mailbox");

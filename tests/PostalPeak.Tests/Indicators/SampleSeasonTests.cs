@@ -328,8 +328,8 @@ public sealed class SampleSeasonTests(SampleSeasonsDatabase sample)
         var province = await client.GetStringAsync("/charts/backlog.svg?season=2026");
 
         Assert.Contains("số liệu đã sửa", corrected, StringComparison.Ordinal);
-        Assert.Contains("phát cảnh báo", spiral, StringComparison.Ordinal);
-        Assert.DoesNotContain("phát cảnh báo", province, StringComparison.Ordinal);
+        Assert.Contains("cảnh báo bắt đầu", spiral, StringComparison.Ordinal);
+        Assert.DoesNotContain("cảnh báo bắt đầu", province, StringComparison.Ordinal);
     }
 
     private static DateOnly LunarDay(int year) => PostalPeak.Calendar.LunarCalendar.Tet(year);

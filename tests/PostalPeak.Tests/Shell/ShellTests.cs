@@ -89,6 +89,21 @@ public sealed class ShellTests
         Assert.All(english, pair => Assert.False(string.IsNullOrWhiteSpace(pair.Value), pair.Key));
     }
 
+    [Theory]
+    [InlineData("đang phát")] // "phát" is to deliver: an alert is never delivered
+    [InlineData("phát cảnh báo")]
+    [InlineData("Kỷ luật báo cáo")] // the directive says "chế độ thông tin báo cáo"
+    [InlineData("Nhật ký kiểm tra")] // the log records actions, it inspects nothing
+    [InlineData("Chờ xác nhận")] // a pending alert needs nobody to act
+    [InlineData("Đang cảnh báo")]
+    public void NoVietnameseTextUsesAPhraseTheGlossaryAvoids(string phrase)
+    {
+        var file = Path.Combine(Storage.MigrationTests.RepositoryRoot(), "src", "PostalPeak", "Shell", "Text.resx");
+        var texts = XDocument.Load(file).Root!.Elements("data").Select(d => (Key: d.Attribute("name")!.Value, Value: d.Element("value")!.Value));
+
+        Assert.Empty(texts.Where(t => t.Value.Contains(phrase, StringComparison.OrdinalIgnoreCase)).Select(t => t.Key));
+    }
+
     [Fact]
     public void EveryTextTakesTheSamePlaceholdersInBothLanguages()
     {
